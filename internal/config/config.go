@@ -1,0 +1,207 @@
+package config
+
+import (
+	"strings"
+	"time"
+)
+
+// DefaultFile is the configuration file name looked up at the repository root.
+const DefaultFile = "tierdeploy.yaml"
+
+// DefaultEnvironment is the name of the only environment of a configuration
+// that lists none.
+const DefaultEnvironment = "default"
+
+// Placeholder is replaced by the environment name in stage directories, var
+// files, values files, chart paths, globs and the SSM parameter name.
+const Placeholder = "{environment}"
+
+// Inventory store kinds.
+const (
+	StoreFile = "file"
+	StoreSSM  = "ssm"
+)
+
+// Config is a loaded and validated tierdeploy.yaml (schema version 1).
+type Config struct {
+	Version      int           `yaml:"version"`
+	Terraform    Terraform     `yaml:"terraform"`
+	Inventory    Inventory     `yaml:"inventory"`
+	Environments []Environment `yaml:"environments"`
+	Tiers        []Tier        `yaml:"tiers"`
+
+	// File is the path of the configuration file relative to Root, as used in
+	// error messages.
+	File string `yaml:"-"`
+	// Root is the absolute directory that every path in the file is relative
+	// to: the directory of the configuration file.
+	Root string `yaml:"-"`
+	// Source holds the bytes the configuration was loaded from.
+	Source []byte `yaml:"-"`
+
+	pos positions
+}
+
+// Terraform holds settings shared by every Terraform stage.
+type Terraform struct {
+	// Binary is "tofu", "terraform" or a path; empty means the first of tofu
+	// and terraform found on PATH.
+	Binary string `yaml:"binary"`
+	// LockTimeout is passed as -lock-timeout to plan and apply.
+	LockTimeout Duration `yaml:"lock_timeout"`
+}
+
+// Inventory says where the inventory document of each environment is kept.
+type Inventory struct {
+	// Store is "file" or "ssm"; empty means ssm when ssm.name is set, file
+	// otherwise.
+	Store string    `yaml:"store"`
+	SSM   SSM       `yaml:"ssm"`
+	File  FileStore `yaml:"file"`
+}
+
+// SSM configures the AWS SSM Parameter Store inventory store.
+type SSM struct {
+	// Name is the parameter name, with the {environment} placeholder.
+	Name     string `yaml:"name"`
+	Region   string `yaml:"region"`
+	KMSKeyID string `yaml:"kms_key_id"`
+}
+
+// FileStore configures the file inventory store.
+type FileStore struct {
+	// Dir holds one <environment>.json per environment; default
+	// .tierdeploy/inventory.
+	Dir string `yaml:"dir"`
+}
+
+// Environment is one deployment target; every tier is deployed to each.
+type Environment struct {
+	Name string `yaml:"name"`
+	// KubeContext selects the kubeconfig context for this environment's Helm
+	// releases; empty means the current context.
+	KubeContext string `yaml:"kube_context"`
+}
+
+// Tier is a group of stages deployed together, such as the infrastructure or
+// the project tier.
+type Tier struct {
+	Name string `yaml:"name"`
+	// Paths are doublestar globs, relative to Root, whose changes affect the
+	// tier in addition to its stage directories and their local dependencies.
+	Paths []string `yaml:"paths"`
+	// Needs names the tiers that must be deployed before this one.
+	Needs     []string        `yaml:"needs"`
+	Terraform *TerraformStage `yaml:"terraform"`
+	Helm      []Release       `yaml:"helm"`
+	// PublishesInventory makes the tier's Terraform outputs the inventory
+	// after apply.
+	PublishesInventory bool `yaml:"publishes_inventory"`
+	// SensitiveOutputs lists the sensitive Terraform outputs that may go into
+	// the inventory; other sensitive outputs are left out.
+	SensitiveOutputs []string `yaml:"sensitive_outputs"`
+}
+
+// TerraformStage is the Terraform root module of a tier.
+type TerraformStage struct {
+	Dir           string   `yaml:"dir"`
+	VarFiles      []string `yaml:"var_files"`
+	Workspace     string   `yaml:"workspace"`
+	BackendConfig []string `yaml:"backend_config"`
+}
+
+// Release is one Helm release of a tier.
+type Release struct {
+	Release   string `yaml:"release"`
+	Namespace string `yaml:"namespace"`
+	// Chart is a local path, a chart name in Repo, or an oci:// reference.
+	Chart   string   `yaml:"chart"`
+	Repo    string   `yaml:"repo"`
+	Version string   `yaml:"version"`
+	Values  []string `yaml:"values"`
+	// InventoryValues maps a chart value path (dotted) to an inventory key
+	// (dotted).
+	InventoryValues map[string]string `yaml:"inventory_values"`
+	// Needs names releases of the same tier to deploy first.
+	Needs      []string `yaml:"needs"`
+	Timeout    Duration `yaml:"timeout"`
+	MaxHistory int      `yaml:"max_history"`
+}
+
+// Duration is a time.Duration written as a Go duration string ("5m").
+type Duration time.Duration
+
+// IsLocalChart reports whether the release's chart is a path in the repository.
+func (r Release) IsLocalChart() bool {
+	return r.Repo == "" && !strings.HasPrefix(r.Chart, "oci://")
+}
+
+// EnvironmentNames returns the configured environment names in order.
+func (c *Config) EnvironmentNames() []string {
+	names := make([]string, len(c.Environments))
+	for i, e := range c.Environments {
+		names[i] = e.Name
+	}
+	return names
+}
+
+// Tier returns the tier called name, or nil.
+func (c *Config) Tier(name string) *Tier {
+	for i := range c.Tiers {
+		if c.Tiers[i].Name == name {
+			return &c.Tiers[i]
+		}
+	}
+	return nil
+}
+
+// Environment returns the environment called name, or nil.
+func (c *Config) Environment(name string) *Environment {
+	for i := range c.Environments {
+		if c.Environments[i].Name == name {
+			return &c.Environments[i]
+		}
+	}
+	return nil
+}
+
+// Expand replaces the {environment} placeholder in s.
+func Expand(s, environment string) string {
+	return strings.ReplaceAll(s, Placeholder, environment)
+}
+
+// StoreKind returns the effective inventory store kind.
+func (c *Config) StoreKind() string {
+	if c.Inventory.Store != "" {
+		return c.Inventory.Store
+	}
+	if c.Inventory.SSM.Name != "" {
+		return StoreSSM
+	}
+	return StoreFile
+}
+
+// FileStoreDir returns the file store directory relative to Root.
+func (c *Config) FileStoreDir() string {
+	if c.Inventory.File.Dir != "" {
+		return c.Inventory.File.Dir
+	}
+	return ".tierdeploy/inventory"
+}
+
+// Publisher returns the tier that publishes the inventory, or nil.
+func (c *Config) Publisher() *Tier {
+	for i := range c.Tiers {
+		if c.Tiers[i].PublishesInventory {
+			return &c.Tiers[i]
+		}
+	}
+	return nil
+}
+
+// Position returns where the value of the key path (such as
+// "tiers[1].terraform.dir") was written; ok is false for keys that were not.
+func (c *Config) Position(path string) (Pos, bool) {
+	p, ok := c.pos[path]
+	return p, ok
+}

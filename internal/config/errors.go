@@ -1,0 +1,77 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// ErrNotFound is returned by Load when the configuration file does not exist.
+var ErrNotFound = errors.New("configuration file not found")
+
+// Problem is one mistake in the configuration file.
+type Problem struct {
+	File string
+	Pos  Pos
+	// Key is the key path, such as "tiers[1].terraform.dir"; empty for the
+	// file as a whole.
+	Key     string
+	Message string
+}
+
+func (p Problem) Error() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Pos.Line > 0 {
+		fmt.Fprintf(&b, ":%d", p.Pos.Line)
+		if p.Pos.Column > 0 {
+			fmt.Fprintf(&b, ":%d", p.Pos.Column)
+		}
+	}
+	b.WriteString(": ")
+	if p.Key != "" {
+		b.WriteString(p.Key)
+		b.WriteString(": ")
+	}
+	b.WriteString(p.Message)
+	return b.String()
+}
+
+// Errors lists every problem found in a configuration file, in file order.
+// It is the error Load returns for a bad configuration; callers treat it as
+// bad input.
+type Errors struct {
+	File     string
+	Problems []Problem
+}
+
+func (e *Errors) add(pos Pos, key, msg string) {
+	e.Problems = append(e.Problems, Problem{File: e.File, Pos: pos, Key: key, Message: msg})
+}
+
+func (e *Errors) err() error {
+	if len(e.Problems) == 0 {
+		return nil
+	}
+	sort.SliceStable(e.Problems, func(i, j int) bool {
+		a, b := e.Problems[i].Pos, e.Problems[j].Pos
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
+	return e
+}
+
+func (e *Errors) Error() string {
+	if len(e.Problems) == 1 {
+		return e.Problems[0].Error()
+	}
+	lines := make([]string, 0, len(e.Problems)+1)
+	lines = append(lines, fmt.Sprintf("%s has %d problems:", e.File, len(e.Problems)))
+	for _, p := range e.Problems {
+		lines = append(lines, "  "+p.Error())
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,92 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Load reads, decodes and validates the configuration file at path (relative
+// paths are taken from the working directory). Paths inside the file are
+// relative to the file's directory, which becomes Root; stage directories,
+// var files, values files and local charts must exist there.
+//
+// A missing file returns an error wrapping ErrNotFound; a bad file returns
+// *Errors listing every problem with its line.
+func Load(path string) (*Config, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("locate configuration %s: %w", path, err)
+	}
+	data, err := os.ReadFile(abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w (create it, or pass --config or --chdir)", path, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read configuration: %w", err)
+	}
+	root := filepath.Dir(abs)
+	cfg, err := Parse(filepath.Base(abs), data)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Root = root
+	if err := cfg.checkFiles(os.DirFS(root)); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// Parse decodes and validates a configuration without looking at the file
+// system: name is used in error messages. Defaults are applied: one
+// environment named "default" when none is listed.
+func Parse(name string, data []byte) (*Config, error) {
+	errs := &Errors{File: name}
+	cfg := &Config{File: name, Source: data, pos: positions{}}
+
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			errs.add(Pos{}, "", "is empty: it needs at least version: 1 and one tier")
+			return nil, errs.err()
+		}
+		errs.add(yamlErrorPos(err), "", "is not valid YAML: "+yamlErrorText(err))
+		return nil, errs.err()
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		errs.add(Pos{Line: extra.Line}, "", "holds more than one YAML document: keep only one")
+		return nil, errs.err()
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	d := &decoder{pos: cfg.pos, errs: errs}
+	d.decode(root, reflect.ValueOf(cfg).Elem(), "")
+	if len(errs.Problems) > 0 {
+		return nil, errs.err()
+	}
+	cfg.validate(errs)
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	if len(cfg.Environments) == 0 {
+		cfg.Environments = []Environment{{Name: DefaultEnvironment}}
+	}
+	return cfg, nil
+}
+
+// Check validates the file references of an already parsed configuration
+// against fsys, which holds the repository root.
+func (c *Config) Check(fsys fs.FS) error {
+	return c.checkFiles(fsys)
+}
