@@ -1,0 +1,77 @@
+package tier
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/tierdeploy/tierdeploy/internal/config"
+	"github.com/tierdeploy/tierdeploy/internal/plan"
+)
+
+// target is everything that belongs to one tier in one environment.
+type target struct {
+	key   plan.Stack
+	globs []glob
+	dirs  []string // a path inside one of these is a match
+	files map[string]bool
+}
+
+func newTarget(cfg *config.Config, t *config.Tier, env string, loc locator) (target, error) {
+	tg := target{key: plan.Stack{Tier: t.Name, Environment: env}, files: map[string]bool{}}
+	for _, g := range t.Paths {
+		tg.globs = append(tg.globs, newGlob(config.Expand(g, env)))
+	}
+	if tf := t.Terraform; tf != nil {
+		dir := path.Clean(config.Expand(tf.Dir, env))
+		mods, err := loc.Modules(dir)
+		if err != nil {
+			return target{}, fmt.Errorf("tier %s: find modules of %s: %w", t.Name, dir, err)
+		}
+		tg.dirs = append(tg.dirs, dir)
+		tg.dirs = append(tg.dirs, mods...)
+		for _, f := range tf.VarFiles {
+			tg.files[path.Clean(config.Expand(f, env))] = true
+		}
+	}
+	for _, r := range t.Helm {
+		if r.IsLocalChart() {
+			dir := path.Clean(config.Expand(r.Chart, env))
+			charts, err := loc.Charts(dir)
+			if err != nil {
+				return target{}, fmt.Errorf("tier %s: release %s: find chart dependencies of %s: %w", t.Name, r.Release, dir, err)
+			}
+			tg.dirs = append(tg.dirs, dir)
+			tg.dirs = append(tg.dirs, charts...)
+		}
+		for _, v := range r.Values {
+			tg.files[path.Clean(config.Expand(v, env))] = true
+		}
+	}
+	return tg, nil
+}
+
+func (tg target) matches(p string) bool {
+	if tg.files[p] {
+		return true
+	}
+	for _, d := range tg.dirs {
+		if under(p, d) {
+			return true
+		}
+	}
+	for _, g := range tg.globs {
+		if g.match(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// under reports whether p is dir or inside it.
+func under(p, dir string) bool {
+	if dir == "." {
+		return true
+	}
+	return strings.HasPrefix(p, dir) && (len(p) == len(dir) || p[len(dir)] == '/')
+}
