@@ -1,0 +1,9 @@
+# Example values: replace them with your own before the first apply.
+aws_account_id = "111111111111"
+region         = "eu-west-1"
+
+cluster_public_access_cidrs = []
+cluster_admin_principal_arns = [
+  "arn:aws:iam::111111111111:role/meltano-deploy",
+  "arn:aws:iam::111111111111:role/platform-admin",
+]
