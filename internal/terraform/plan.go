@@ -1,0 +1,122 @@
+package terraform
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/tierdeploy/tierdeploy/internal/plan"
+	"github.com/tierdeploy/tierdeploy/internal/redact"
+)
+
+// PlanOptions select the kind of plan.
+type PlanOptions struct {
+	// RefreshOnly plans only to update the state to match the real objects
+	// (-refresh-only): its changes are drift, changes made outside
+	// Terraform. A drift check runs a normal plan (everything apply would
+	// do: drift and unapplied configuration) and a refresh-only plan (drift
+	// alone) to tell the two apart.
+	RefreshOnly bool
+}
+
+// Plan plans the stage into a plan file in WorkDir and reads it back.
+//
+// The Result holds: HasChanges, from the exit status of -detailed-exitcode
+// (an output-only change is a change; for a refresh-only plan it means
+// drift); Counts, Resources and Outputs, from the plan's JSON (for a
+// refresh-only plan, Resources are the drifted resources, Counts are zero
+// and Notes say "refresh-only: N drifted"); Fingerprint (see
+// fingerprint.go); Secrets, every value Terraform marks sensitive; and Diff,
+// the text of show, with those values masked.
+//
+// A plan that fails returns a Result with Err set, the same error, and what
+// was known. The error is a *LockError when the state lock was held beyond
+// LockTimeout, wraps a *CommandError when Terraform failed otherwise, and
+// wraps the context's error when ctx ended (the command got SIGINT and
+// GracePeriod to exit).
+func (s *Stage) Plan(ctx context.Context, po PlanOptions) (plan.Result, error) {
+	what := "plan"
+	if po.RefreshOnly {
+		what = "refresh-only plan"
+	}
+	start := time.Now()
+	res := plan.Result{Stack: s.opts.Stack, Kind: plan.Terraform, Name: s.name}
+	s.log.InfoContext(ctx, "terraform "+what+" started")
+	err := s.plan(ctx, po, &res)
+	res.Duration = time.Since(start)
+	if err != nil {
+		res.Err = fmt.Errorf("terraform %s %s: %w", what, s.name, err)
+		s.log.ErrorContext(ctx, "terraform "+what+" failed", "duration", res.Duration.Round(time.Millisecond), "error", err)
+		return res, res.Err
+	}
+	c := res.Counts
+	s.log.InfoContext(ctx, "terraform "+what+" done", "duration", res.Duration.Round(time.Millisecond),
+		"changes", res.HasChanges, "add", c.Add, "change", c.Change, "destroy", c.Destroy, "replace", c.Replace)
+	return res, nil
+}
+
+func (s *Stage) plan(ctx context.Context, po PlanOptions, res *plan.Result) error {
+	release, err := s.enter(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+
+	file := filepath.Join(s.opts.WorkDir, s.fileBase()+".tfplan")
+	if po.RefreshOnly {
+		file = filepath.Join(s.opts.WorkDir, s.fileBase()+".refresh-only.tfplan")
+	}
+	if s.planFile == file {
+		s.planFile = ""
+	}
+	// A plan file left by an earlier plan must not survive a failed one.
+	if err := os.Remove(file); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	args := planArgs(file, s.opts.VarFiles, s.opts.LockTimeout, po.RefreshOnly)
+	code, out, err := s.exec(ctx, "plan", args, nil, true)
+	switch {
+	case err != nil:
+		return err
+	case code == 2:
+		res.HasChanges = true
+	case code != 0:
+		return out.failure("plan", code, s.opts.LockTimeout)
+	}
+
+	// The two shows only read the plan file: run them side by side.
+	var js, text bytes.Buffer
+	var jsErr, textErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { jsErr = s.command(ctx, "show -json", showJSONArgs(file), &js) })
+	wg.Go(func() { textErr = s.command(ctx, "show", showArgs(file), &text) })
+	wg.Wait()
+	if err := errors.Join(jsErr, textErr); err != nil {
+		return err
+	}
+	if err := os.WriteFile(file+".json", js.Bytes(), 0o600); err != nil {
+		return fmt.Errorf("keep plan JSON: %w", err)
+	}
+
+	f, err := readPlan(js.Bytes(), po.RefreshOnly)
+	if err != nil {
+		return err
+	}
+	res.Counts = f.counts
+	res.Resources = f.resources
+	res.Outputs = f.outputs
+	res.Fingerprint = plan.Fingerprint(plan.Terraform, f.lines)
+	res.Secrets = f.secrets
+	res.Diff = redact.New(f.secrets...).String(text.String())
+	if po.RefreshOnly {
+		res.Notes = append(res.Notes, fmt.Sprintf("refresh-only: %d drifted", f.drifted))
+	} else {
+		s.planFile = file
+	}
+	return nil
+}
