@@ -1,0 +1,110 @@
+package inventory
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrInvalid is matched (with errors.Is) by every error that reports a bad
+// inventory document; callers treat it as bad input.
+var ErrInvalid = errors.New("invalid inventory document")
+
+// ErrKeyNotFound is matched by the error Lookup returns for a missing key.
+var ErrKeyNotFound = errors.New("inventory key not found")
+
+// ErrNotFound means a store holds no inventory for the environment.
+var ErrNotFound = errors.New("inventory not found")
+
+// ErrVersionNotFound means a store does not hold the requested version.
+var ErrVersionNotFound = errors.New("inventory version not found")
+
+// ErrReadBack means a store read back different bytes from the ones it just
+// wrote; the write must be treated as failed.
+var ErrReadBack = errors.New("inventory read back differs from what was written")
+
+// ErrLocked is matched by HeldError.
+var ErrLocked = errors.New("inventory lock is held")
+
+// InvalidError is the error Parse returns: the first problem found in a
+// document. It matches ErrInvalid.
+type InvalidError struct {
+	// Field is the top-level field at fault, or empty for the document as a
+	// whole.
+	Field   string
+	Problem string
+	// Err is the underlying decoding error, if any.
+	Err error
+}
+
+func (e *InvalidError) Error() string {
+	if e.Field == "" {
+		return "invalid inventory document: " + e.Problem
+	}
+	return fmt.Sprintf("invalid inventory document: field %q: %s", e.Field, e.Problem)
+}
+
+// Unwrap returns the underlying decoding error.
+func (e *InvalidError) Unwrap() error { return e.Err }
+
+// Is reports whether target is ErrInvalid.
+func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
+
+// KeyError is the error Lookup returns when a key is missing. It matches
+// ErrKeyNotFound.
+type KeyError struct {
+	Key string
+	// Missing is the first path element that does not exist, such as
+	// "meltano_database.port" for the key "meltano_database.port.number".
+	Missing     string
+	Environment string
+	Commit      string
+	// Available lists the keys at the level where the lookup stopped.
+	Available []string
+	// Reason says why the path could not be followed, when it was not a
+	// missing key (such as "is a string, not an object").
+	Reason string
+}
+
+func (e *KeyError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "inventory key %q ", e.Key)
+	if e.Reason != "" {
+		fmt.Fprintf(&b, "cannot be resolved: %s %s", e.Missing, e.Reason)
+	} else {
+		b.WriteString("not found")
+		if e.Missing != e.Key {
+			fmt.Fprintf(&b, " (%s does not exist)", e.Missing)
+		}
+	}
+	fmt.Fprintf(&b, " in the inventory of environment %q", e.Environment)
+	if e.Commit != "" {
+		fmt.Fprintf(&b, " published at commit %s", e.Commit)
+	}
+	if len(e.Available) > 0 {
+		fmt.Fprintf(&b, "; available: %s", strings.Join(e.Available, ", "))
+	}
+	return b.String()
+}
+
+// Is reports whether target is ErrKeyNotFound.
+func (e *KeyError) Is(target error) bool { return target == ErrKeyNotFound }
+
+// HeldError means another writer holds the lease on an environment's
+// inventory. It matches ErrLocked.
+type HeldError struct {
+	// Lock names the lock: an SSM parameter name or a file path.
+	Lock    string
+	Holder  string
+	Since   time.Time
+	Expires time.Time
+}
+
+func (e *HeldError) Error() string {
+	return fmt.Sprintf("inventory lock %s is held by %s since %s; it expires at %s unless released earlier",
+		e.Lock, e.Holder, e.Since.UTC().Format(time.RFC3339), e.Expires.UTC().Format(time.RFC3339))
+}
+
+// Unwrap returns ErrLocked.
+func (e *HeldError) Unwrap() error { return ErrLocked }
