@@ -58,7 +58,8 @@ func Parse(name string, data []byte) (*Config, error) {
 			errs.add(Pos{}, "", "is empty: it needs at least version: 1 and one tier")
 			return nil, errs.err()
 		}
-		errs.add(yamlErrorPos(err), "", "is not valid YAML: "+yamlErrorText(err))
+		pos := yamlErrorPos(err)
+		errs.add(pos, "", "is not valid YAML: "+yamlErrorText(err)+placeholderHint(data, pos.Line))
 		return nil, errs.err()
 	}
 	var extra yaml.Node

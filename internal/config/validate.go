@@ -30,6 +30,25 @@ func yamlErrorText(err error) string {
 	return strings.TrimPrefix(yamlLineRE.ReplaceAllString(err.Error(), ""), "yaml: ")
 }
 
+// placeholderHint explains the most common YAML mistake with the
+// placeholder: an unquoted {environment} inside a flow list starts a mapping.
+func placeholderHint(data []byte, line int) string {
+	lines := strings.Split(string(data), "\n")
+	for _, l := range []int{line - 1, line, line - 2} { // 0-based: the line, the next, the previous
+		if l < 0 || l >= len(lines) || !strings.Contains(lines[l], Placeholder) || !strings.Contains(lines[l], "[") {
+			continue
+		}
+		example := "a/{environment}.tfvars"
+		if m := flowItemRE.FindString(lines[l]); m != "" {
+			example = m
+		}
+		return fmt.Sprintf(` (quote values holding {environment} inside [ ] lists, e.g. ["%s"])`, example)
+	}
+	return ""
+}
+
+var flowItemRE = regexp.MustCompile(`[^\s\[,"']*\{environment\}[^\s\],"']*`)
+
 // problem records a problem at the position of key.
 func (c *Config) problem(errs *Errors, key, format string, args ...any) {
 	errs.add(c.pos[key], key, fmt.Sprintf(format, args...))
@@ -185,16 +204,16 @@ func (c *Config) validateReleases(errs *Errors, at string, t Tier) {
 	names := map[string]int{}
 	for j, r := range t.Helm {
 		rat := fmt.Sprintf("%s.helm[%d]", at, j)
-		switch {
+		switch k, dup := names[r.Release]; {
 		case r.Release == "":
 			c.problem(errs, rat, "has no release name")
-		case !releaseRE.MatchString(r.Release) || len(r.Release) > 53:
-			c.problem(errs, rat+".release", "%q is not a valid release name: lowercase letters, digits and -, at most 53 characters", r.Release)
+		case dup:
+			c.problem(errs, rat+".release", "release %q is already defined at %s.helm[%d]", r.Release, at, k)
 		default:
-			if k, dup := names[r.Release]; dup {
-				c.problem(errs, rat+".release", "release %q is already defined at %s.helm[%d]", r.Release, at, k)
+			if !releaseRE.MatchString(r.Release) || len(r.Release) > 53 {
+				c.problem(errs, rat+".release", "%q is not a valid release name: lowercase letters, digits and -, at most 53 characters", r.Release)
 			}
-			names[r.Release] = j
+			names[r.Release] = j // even when invalid, so that needs do not report it again
 		}
 		if r.Namespace != "" && !releaseRE.MatchString(r.Namespace) {
 			c.problem(errs, rat+".namespace", "%q is not a valid namespace name", r.Namespace)
@@ -224,7 +243,7 @@ func (c *Config) validateReleases(errs *Errors, at string, t Tier) {
 				c.problem(errs, rat+".inventory_values."+value, "names no inventory key")
 			}
 		}
-		if len(r.InventoryValues) > 0 && !c.needsPublisher(t) {
+		if len(r.InventoryValues) > 0 && c.needsResolve(t) && !c.needsPublisher(t) {
 			c.problem(errs, rat+".inventory_values", "maps inventory values, but tier %q does not need the tier that publishes the inventory", t.Name)
 		}
 		if r.MaxHistory < 0 {
@@ -254,6 +273,17 @@ func (c *Config) validateReleases(errs *Errors, at string, t Tier) {
 	}); cycle != nil {
 		c.problem(errs, fmt.Sprintf("%s.helm[%d].needs", at, cycle[0]), "releases need each other in a cycle: %s", cyclePath(cycle, func(i int) string { return t.Helm[i].Release }))
 	}
+}
+
+// needsResolve reports whether every tier t needs is defined (otherwise
+// that is the problem to report, not its consequences).
+func (c *Config) needsResolve(t Tier) bool {
+	for _, n := range t.Needs {
+		if c.Tier(n) == nil {
+			return false
+		}
+	}
+	return true
 }
 
 // needsPublisher reports whether t needs, directly or not, the publishing tier.
@@ -408,7 +438,11 @@ func (c *Config) checkFiles(fsys fs.FS) error {
 // or file in every environment, reporting once per template.
 func (c *Config) checkEach(errs *Errors, fsys fs.FS, key, tmpl string, dir bool) {
 	var missing []string
-	for _, env := range c.environmentsOrDefault() {
+	envs := c.environmentsOrDefault()
+	if !strings.Contains(tmpl, Placeholder) {
+		envs = envs[:1]
+	}
+	for _, env := range envs {
 		p := path.Clean(Expand(tmpl, env))
 		info, err := fs.Stat(fsys, p)
 		switch {

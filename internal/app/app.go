@@ -1,0 +1,121 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+)
+
+// Deps is what the commands need from the outside world. cmd/action fills it
+// with the real process environment and adapters; tests fill it with fakes.
+type Deps struct {
+	Args   []string // without the program name
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	// Git returns a git runner for the repository at dir.
+	Git func(dir string) GitRunner
+	// Terraform finds the terraform binary: configured is terraform.binary
+	// from the configuration ("" for the default).
+	Terraform terraformFinder
+}
+
+// terraformFinder locates the terraform or tofu binary and its version.
+type terraformFinder interface {
+	Find(ctx context.Context, configured string) (path, version string, err error)
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, a *invocation) error
+}
+
+func commands() []command {
+	return []command{
+		{"validate", "check tierdeploy.yaml", runValidate},
+		{"detect", "list the stacks a change affects, and why", runDetect},
+		{"version", "print the version and the terraform binary in use", runVersion},
+	}
+}
+
+// Main runs the command line in deps.Args and returns the exit code.
+func Main(ctx context.Context, deps Deps) int {
+	code, err := run(ctx, deps)
+	if err != nil && exitCode(err) != ExitOK {
+		fmt.Fprintf(deps.Stderr, "tierdeploy: %s\n", err)
+		return exitCode(err)
+	}
+	return code
+}
+
+// run dispatches to the command; a nil error with a code is an expected
+// outcome (2: changes or drift present).
+func run(ctx context.Context, deps Deps) (int, error) {
+	args := deps.Args
+	g, rest, err := parseGlobals(args, deps.Stderr)
+	if err != nil {
+		return 0, err
+	}
+	if len(rest) == 0 {
+		printUsage(deps.Stderr)
+		return 0, usagef("no command given")
+	}
+	name := rest[0]
+	if name == "help" || name == "-h" || name == "--help" {
+		printUsage(deps.Stdout)
+		return ExitOK, nil
+	}
+	for _, c := range commands() {
+		if c.name != name {
+			continue
+		}
+		a := &invocation{deps: deps, globals: g, name: name, args: rest[1:]}
+		a.log = newLogger(deps.Stderr, g.logFormat)
+		err := c.run(ctx, a)
+		return a.code, err
+	}
+	return 0, usagef("unknown command %q (commands: %s)", name, commandNames())
+}
+
+func commandNames() string {
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, `tierdeploy plans and applies two-tier infrastructure repositories
+(Terraform/OpenTofu + Helm, joined by an inventory in SSM Parameter Store).
+
+Usage: tierdeploy [global flags] <command> [flags]
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Global flags:
+  --config FILE        configuration file (default tierdeploy.yaml at the repository root)
+  --chdir DIR          run in DIR first
+  --platform NAME      auto, local, github or gitlab (default auto)
+  --log-format FORMAT  text or json (default text)
+
+Run "tierdeploy <command> -h" for the flags of a command.
+Exit codes: 0 success, 1 an operation failed, 2 changes or drift present, 3 bad input.
+`)
+}
+
+func newLogger(w io.Writer, format string) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

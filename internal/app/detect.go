@@ -1,0 +1,203 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/tierdeploy/tierdeploy/internal/changes"
+	"github.com/tierdeploy/tierdeploy/internal/config"
+	"github.com/tierdeploy/tierdeploy/internal/deps"
+	"github.com/tierdeploy/tierdeploy/internal/tier"
+	"os"
+)
+
+// GitRunner runs git in a repository (changes.Git in production).
+type GitRunner interface {
+	Git(ctx context.Context, args ...string) ([]byte, error)
+}
+
+// selectOptions are the flags shared by the commands that select stacks.
+type selectOptions struct {
+	base, head  string
+	all         bool
+	tiers, envs listFlag
+}
+
+func (o *selectOptions) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.base, "base", "", "compare with this `revision` (default: from the CI event; locally origin/HEAD or the default branch)")
+	fs.StringVar(&o.head, "head", "", "the `revision` of the change (default: from the CI event; locally the working tree)")
+	fs.BoolVar(&o.all, "all", false, "select every stack, whatever changed")
+	fs.Var(&o.tiers, "tier", "only this `tier` (repeatable)")
+	fs.Var(&o.envs, "environment", "only this `environment` (repeatable)")
+}
+
+// detection is the outcome of change detection.
+type detection struct {
+	Selection tier.Selection
+	Base      string // the base revision compared with, "" with --all
+	Head      string // the head revision, "" for the working tree
+	Paths     []string
+}
+
+// detect selects the affected stacks of cfg.
+func (a *invocation) detect(ctx context.Context, cfg *config.Config, o *selectOptions) (detection, error) {
+	in := tier.Input{Config: cfg, All: o.all, Tiers: o.tiers, Environments: o.envs}
+	var d detection
+	if !o.all {
+		git := a.deps.Git(cfg.Root)
+		base, head, err := a.resolveRange(ctx, git, o)
+		if err != nil {
+			return d, err
+		}
+		d.Base, d.Head = base, head
+		a.log.Info("detecting changes", "base", base, "head", orWorkingTree(head))
+		cs, err := changes.NewLister(git).Changed(ctx, changes.Range{Base: base, Head: head})
+		if err != nil {
+			return d, err
+		}
+		prefix, err := repoPrefix(ctx, git, cfg.Root)
+		if err != nil {
+			return d, err
+		}
+		d.Paths = relativeTo(changes.Paths(cs), prefix)
+		in.Paths = d.Paths
+	}
+	sel, err := tier.Select(in, deps.New(os.DirFS(cfg.Root)))
+	if err != nil {
+		return d, err
+	}
+	d.Selection = sel
+	return d, nil
+}
+
+func orWorkingTree(head string) string {
+	if head == "" {
+		return "working tree"
+	}
+	return head
+}
+
+// resolveRange returns the base and head to compare: the flags, else the
+// local default (origin/HEAD or the default branch, against the working
+// tree).
+func (a *invocation) resolveRange(ctx context.Context, git GitRunner, o *selectOptions) (string, string, error) {
+	if o.base != "" {
+		return o.base, o.head, nil
+	}
+	for _, cand := range []string{"origin/HEAD", "origin/main", "origin/master", "main", "master"} {
+		if _, err := git.Git(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", cand+"^{commit}"); err == nil {
+			return cand, o.head, nil
+		}
+	}
+	return "", "", usagef("cannot tell what to compare with: there is no origin/HEAD, main or master branch; pass --base REV (or --all)")
+}
+
+// repoPrefix returns the configuration root relative to the git top level
+// ("" when they are the same).
+func repoPrefix(ctx context.Context, git GitRunner, root string) (string, error) {
+	out, err := git.Git(ctx, "rev-parse", "--show-toplevel")
+	if err != nil {
+		return "", fmt.Errorf("find the git repository of %s: %w", root, err)
+	}
+	top := strings.TrimSpace(string(out))
+	// Compare resolved paths: the checkout may sit behind a symlink.
+	if t, err := filepath.EvalSymlinks(top); err == nil {
+		top = t
+	}
+	r := root
+	if rr, err := filepath.EvalSymlinks(root); err == nil {
+		r = rr
+	}
+	rel, err := filepath.Rel(top, r)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return "", fmt.Errorf("configuration root %s is outside the git repository %s", root, top)
+	}
+	if rel == "." {
+		return "", nil
+	}
+	return filepath.ToSlash(rel) + "/", nil
+}
+
+// relativeTo keeps the paths under prefix, without it.
+func relativeTo(paths []string, prefix string) []string {
+	if prefix == "" {
+		return paths
+	}
+	out := make([]string, 0, len(paths))
+	for _, p := range paths {
+		if rest, ok := strings.CutPrefix(p, prefix); ok {
+			out = append(out, rest)
+		}
+	}
+	return out
+}
+
+func runDetect(ctx context.Context, a *invocation) error {
+	fs := flag.NewFlagSet("detect", flag.ContinueOnError)
+	var o selectOptions
+	o.register(fs)
+	format := fs.String("format", "text", "output `format`: text or json")
+	if err := a.parse(fs, "detect [--base REV] [--head REV] [--all] [--tier T]... [--environment E]... [--format text|json]"); err != nil {
+		return err
+	}
+	if *format != "text" && *format != "json" {
+		return usagef("--format must be text or json, not %q", *format)
+	}
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return err
+	}
+	d, err := a.detect(ctx, cfg, &o)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		return writeDetectJSON(a.deps.Stdout, d.Selection)
+	}
+	writeDetectText(a.deps.Stdout, d)
+	return nil
+}
+
+func writeDetectJSON(w io.Writer, sel tier.Selection) error {
+	out := struct {
+		Stacks []tier.Stack `json:"stacks"`
+		Matrix tier.Matrix  `json:"matrix"`
+	}{Stacks: sel.Stacks, Matrix: sel.Matrix()}
+	if out.Stacks == nil {
+		out.Stacks = []tier.Stack{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// maxReasons is how many reasons per stack the text output shows.
+const maxReasons = 10
+
+func writeDetectText(w io.Writer, d detection) {
+	n := len(d.Selection.Stacks)
+	switch {
+	case d.Base == "":
+		fmt.Fprintf(w, "%d stack(s) selected:\n", n)
+	case n == 0:
+		fmt.Fprintf(w, "no stack affected (%d changed path(s) between %s and %s)\n", len(d.Paths), d.Base, orWorkingTree(d.Head))
+		return
+	default:
+		fmt.Fprintf(w, "%d stack(s) affected (%d changed path(s) between %s and %s):\n", n, len(d.Paths), d.Base, orWorkingTree(d.Head))
+	}
+	for _, s := range d.Selection.Stacks {
+		fmt.Fprintf(w, "  %s/%s\n", s.Tier, s.Environment)
+		for i, r := range s.Reasons {
+			if i == maxReasons {
+				fmt.Fprintf(w, "      ... and %d more (--format json lists all)\n", len(s.Reasons)-maxReasons)
+				break
+			}
+			fmt.Fprintf(w, "      %s\n", r)
+		}
+	}
+}

@@ -1,0 +1,100 @@
+package app
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+)
+
+// globals are the flags every command accepts, before or after its name.
+type globals struct {
+	config    string
+	chdir     string
+	platform  string
+	logFormat string
+}
+
+func (g *globals) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.config, "config", g.config, "configuration `file` (default tierdeploy.yaml at the repository root)")
+	fs.StringVar(&g.chdir, "chdir", g.chdir, "run in `dir` first")
+	fs.StringVar(&g.platform, "platform", g.platform, "`platform`: auto, local, github or gitlab")
+	fs.StringVar(&g.logFormat, "log-format", g.logFormat, "log `format`: text or json")
+}
+
+func (g *globals) check() error {
+	switch g.platform {
+	case "auto", "local", "github", "gitlab":
+	default:
+		return usagef("--platform must be auto, local, github or gitlab, not %q", g.platform)
+	}
+	switch g.logFormat {
+	case "text", "json":
+	default:
+		return usagef("--log-format must be text or json, not %q", g.logFormat)
+	}
+	return nil
+}
+
+// parseGlobals parses the global flags before the command name.
+func parseGlobals(args []string, stderr io.Writer) (*globals, []string, error) {
+	g := &globals{platform: "auto", logFormat: "text"}
+	fs := flag.NewFlagSet("tierdeploy", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	g.register(fs)
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			printUsage(stderr)
+			return nil, nil, errHelp
+		}
+		return nil, nil, usagef("%v", err)
+	}
+	return g, fs.Args(), g.check()
+}
+
+// invocation is one run of a command.
+type invocation struct {
+	deps    Deps
+	globals *globals
+	name    string
+	args    []string
+	log     *slog.Logger
+	// code is the exit code of an expected outcome (2 for changes).
+	code int
+}
+
+// parse parses the command's flags (and the global ones again, so they may
+// follow the command name). Positional arguments are refused.
+func (a *invocation) parse(fs *flag.FlagSet, usage string) error {
+	a.globals.register(fs)
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(a.args); err != nil {
+		if err == flag.ErrHelp {
+			fmt.Fprintf(a.deps.Stdout, "Usage: tierdeploy %s\n\nFlags:\n", usage)
+			fs.SetOutput(a.deps.Stdout)
+			fs.PrintDefaults()
+			return errHelp
+		}
+		return usagef("%s: %v (see tierdeploy %s -h)", a.name, err, a.name)
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s: unexpected argument %q (see tierdeploy %s -h)", a.name, fs.Arg(0), a.name)
+	}
+	a.log = newLogger(a.deps.Stderr, a.globals.logFormat)
+	return a.globals.check()
+}
+
+// listFlag collects a repeatable flag; commas also separate values.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			*l = append(*l, s)
+		}
+	}
+	return nil
+}

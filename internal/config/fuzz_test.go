@@ -1,0 +1,43 @@
+package config
+
+import (
+	"errors"
+	"testing"
+)
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(valid))
+	f.Add([]byte("version: 1\ntiers:\n  - name: a\n    terraform: {dir: a}\n"))
+	f.Add([]byte("version: 1\ntiers: [{name: a, needs: [a], helm: [{release: x, chart: c}]}]\n"))
+	f.Add([]byte("version: 1\nenvironments: [{name: a}, {name: a}]\ntiers: &x [*x]\n"))
+	f.Add([]byte("{version: 1, inventory: {ssm: {name: '/{environment}'}}}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := Parse("tierdeploy.yaml", data)
+		if err != nil {
+			var errs *Errors
+			if !errors.As(err, &errs) || len(errs.Problems) == 0 {
+				t.Fatalf("error is not a non-empty *Errors: %v", err)
+			}
+			if errs.Error() == "" {
+				t.Fatal("empty error text")
+			}
+			return
+		}
+		// A valid configuration satisfies the invariants the rest relies on.
+		if cfg.Version != 1 || len(cfg.Tiers) == 0 || len(cfg.Environments) == 0 {
+			t.Fatalf("invalid configuration accepted: %+v", cfg)
+		}
+		seen := map[string]bool{}
+		for _, tr := range cfg.Tiers {
+			if seen[tr.Name] || tr.Name == "" {
+				t.Fatalf("duplicate or empty tier name %q accepted", tr.Name)
+			}
+			seen[tr.Name] = true
+			for _, n := range tr.Needs {
+				if cfg.Tier(n) == nil || n == tr.Name {
+					t.Fatalf("bad needs %q accepted", n)
+				}
+			}
+		}
+	})
+}
