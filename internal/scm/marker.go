@@ -1,0 +1,55 @@
+package scm
+
+import "strings"
+
+// ReportMarker returns the hidden marker of the plan report comment for an
+// environment: <!-- tierdeploy:report environment=E -->.
+func ReportMarker(environment string) string {
+	return "<!-- tierdeploy:report environment=" + markerValue(environment) + " -->"
+}
+
+// ApplyMarker returns the hidden marker of the comment that apply posts on
+// the merged pull or merge request.
+func ApplyMarker(environment string) string {
+	return "<!-- tierdeploy:apply environment=" + markerValue(environment) + " -->"
+}
+
+// DriftMarker returns the hidden marker of the drift issue of one stack
+// (tier) in one environment.
+func DriftMarker(environment, stack string) string {
+	return "<!-- tierdeploy:drift environment=" + markerValue(environment) + " stack=" + markerValue(stack) + " -->"
+}
+
+// DriftMarkerPrefix starts every drift marker; SyncIssues closes duplicates
+// only among issues that carry it.
+const DriftMarkerPrefix = "<!-- tierdeploy:drift "
+
+// HasMarker reports whether body holds marker. Markers end in " -->", so
+// environment=prod does not match environment=prod-eu.
+func HasMarker(body, marker string) bool { return strings.Contains(body, marker) }
+
+// WithMarker returns body with marker as its first line, unless body holds
+// it already.
+func WithMarker(marker, body string) string {
+	if HasMarker(body, marker) {
+		return body
+	}
+	return marker + "\n" + body
+}
+
+// markerValue keeps a name safe inside an HTML comment: characters other
+// than letters, digits, '.', '_', '/' and '-' become '_'.
+func markerValue(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '.', c == '_', c == '/', c == '-':
+		default:
+			b[i] = '_'
+		}
+	}
+	if len(b) == 0 {
+		return "_"
+	}
+	return string(b)
+}
