@@ -15,6 +15,8 @@ import (
 // changes exactly what the plan says; Terraform refuses a plan made stale by
 // another apply since. Errors are as for Plan.
 func (s *Stage) Apply(ctx context.Context, planFile string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	start := time.Now()
 	s.log.InfoContext(ctx, "terraform apply started")
 	err := s.apply(ctx, planFile)
@@ -34,11 +36,9 @@ func (s *Stage) apply(ctx context.Context, planFile string) error {
 		}
 		return err
 	}
-	release, err := s.enter(ctx)
-	if err != nil {
+	if err := s.ready(ctx); err != nil {
 		return err
 	}
-	defer release()
 	code, out, err := s.exec(ctx, "apply", applyArgs(planFile, s.opts.LockTimeout), nil, true)
 	switch {
 	case err != nil:
@@ -62,11 +62,11 @@ type Output struct {
 // Outputs returns the root module's outputs from the state, by name: after
 // Apply, they are what the inventory is built from.
 func (s *Stage) Outputs(ctx context.Context) (map[string]Output, error) {
-	release, err := s.enter(ctx)
-	if err != nil {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.ready(ctx); err != nil {
 		return nil, fmt.Errorf("terraform output %s: %w", s.name, err)
 	}
-	defer release()
 	var stdout bytes.Buffer
 	code, out, err := s.exec(ctx, "output", outputArgs(), &stdout, false)
 	if err == nil && code != 0 {

@@ -12,20 +12,22 @@ const (
 	envCheckpoint  = "CHECKPOINT_DISABLE"
 	envPluginCache = "TF_PLUGIN_CACHE_DIR"
 	envWorkspace   = "TF_WORKSPACE"
+	envDataDir     = "TF_DATA_DIR"
 )
 
 // buildEnv returns the environment of every command: base (the process's
 // environment when nil) with TF_IN_AUTOMATION=1 and TF_INPUT=0 (output
 // without next-step advice, never a prompt), CHECKPOINT_DISABLE=1 unless
-// base sets it, TF_PLUGIN_CACHE_DIR when pluginCache is set, and without
+// base sets it, TF_PLUGIN_CACHE_DIR when pluginCache is set, without
 // TF_WORKSPACE when a workspace is selected (Terraform refuses to select one
-// while TF_WORKSPACE overrides it). Everything else passes through: TF_VAR_*,
-// TF_CLI_CONFIG_FILE, TF_CLI_ARGS*, credentials.
+// while TF_WORKSPACE overrides it) and without TF_DATA_DIR, which the stage
+// sets. Everything else passes through: TF_VAR_*, TF_CLI_CONFIG_FILE,
+// TF_CLI_ARGS*, credentials.
 func buildEnv(base []string, pluginCache string, selectsWorkspace bool) []string {
 	if base == nil {
 		base = os.Environ()
 	}
-	drop := map[string]bool{envAutomation: true, envInput: true}
+	drop := map[string]bool{envAutomation: true, envInput: true, envDataDir: true}
 	if pluginCache != "" {
 		drop[envPluginCache] = true
 	}

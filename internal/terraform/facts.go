@@ -127,9 +127,9 @@ func action(as tfjson.Actions) plan.Action {
 	return plan.Action(strings.Join(parts, "-"))
 }
 
-// outputChanges returns the outputs that change, sorted by name. Values
-// stay as Terraform printed them, sensitive ones included: Sensitive says
-// to mask them.
+// outputChanges returns the outputs that change, sorted by name. Sensitive
+// values (wholly or in part) are replaced by SensitiveValue, so that they
+// are nowhere but in the secrets.
 func outputChanges(changes map[string]*tfjson.Change) []plan.OutputChange {
 	var out []plan.OutputChange
 	for _, name := range sortedKeys(changes) {
@@ -144,13 +144,45 @@ func outputChanges(changes map[string]*tfjson.Change) []plan.OutputChange {
 		out = append(out, plan.OutputChange{
 			Name:         name,
 			Action:       a,
-			Before:       rawJSON(c.Before),
-			After:        rawJSON(c.After),
+			Before:       rawJSON(hideSensitive(c.Before, c.BeforeSensitive)),
+			After:        rawJSON(hideSensitive(c.After, c.AfterSensitive)),
 			AfterUnknown: anyTrue(c.AfterUnknown),
 			Sensitive:    anyTrue(c.BeforeSensitive) || anyTrue(c.AfterSensitive),
 		})
 	}
 	return out
+}
+
+// SensitiveValue stands for a sensitive value in output changes, as in
+// Terraform's own text.
+const SensitiveValue = "(sensitive value)"
+
+// hideSensitive returns a copy of v in which the leaves that marks marks
+// are SensitiveValue.
+func hideSensitive(v, marks any) any {
+	if isTrue(marks) {
+		if v == nil {
+			return nil
+		}
+		return SensitiveValue
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		m, _ := marks.(map[string]any)
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = hideSensitive(e, m[k])
+		}
+		return out
+	case []any:
+		m, _ := marks.([]any)
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = hideSensitive(e, at(m, i))
+		}
+		return out
+	}
+	return v
 }
 
 // rawJSON returns v as JSON, or nil for null.

@@ -9,8 +9,6 @@ import (
 // slot is a lock that a context can give up waiting for.
 type slot chan struct{}
 
-func newSlot() slot { return make(slot, 1) }
-
 func (s slot) acquire(ctx context.Context) error {
 	select {
 	case s <- struct{}{}:
@@ -22,46 +20,25 @@ func (s slot) acquire(ctx context.Context) error {
 
 func (s slot) release() { <-s }
 
-// dirState is the state of one Terraform working directory in this process.
-type dirState struct {
-	slot slot
-	// owner is the stage whose init and workspace .terraform/ holds now;
-	// guarded by slot.
-	owner *Stage
+// slots hands out the locks shared by every stage of the process, by kind
+// and directory: "dir" for a configuration directory, whose
+// .terraform.lock.hcl init writes, and "cache" for a plugin cache
+// directory, which Terraform does not lock.
+type slots struct {
+	mu sync.Mutex
+	m  map[[2]string]slot
 }
 
-// registry hands out the locks shared by every stage of the process: one
-// per working directory and one per plugin cache directory.
-type registry struct {
-	mu     sync.Mutex
-	dirs   map[string]*dirState
-	caches map[string]slot
-}
+var shared = &slots{m: map[[2]string]slot{}}
 
-var shared = &registry{dirs: map[string]*dirState{}, caches: map[string]slot{}}
-
-// dir returns the state of the working directory dir.
-func (r *registry) dir(dir string) *dirState {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	dir = filepath.Clean(dir)
-	ds, ok := r.dirs[dir]
+func (s *slots) get(kind, dir string) slot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := [2]string{kind, filepath.Clean(dir)}
+	sl, ok := s.m[key]
 	if !ok {
-		ds = &dirState{slot: newSlot()}
-		r.dirs[dir] = ds
+		sl = make(slot, 1)
+		s.m[key] = sl
 	}
-	return ds
-}
-
-// cache returns the lock of the plugin cache directory dir.
-func (r *registry) cache(dir string) slot {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	dir = filepath.Clean(dir)
-	s, ok := r.caches[dir]
-	if !ok {
-		s = newSlot()
-		r.caches[dir] = s
-	}
-	return s
+	return sl
 }

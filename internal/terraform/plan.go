@@ -44,6 +44,8 @@ func (s *Stage) Plan(ctx context.Context, po PlanOptions) (plan.Result, error) {
 	if po.RefreshOnly {
 		what = "refresh-only plan"
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	start := time.Now()
 	res := plan.Result{Stack: s.opts.Stack, Kind: plan.Terraform, Name: s.name}
 	s.log.InfoContext(ctx, "terraform "+what+" started")
@@ -61,11 +63,9 @@ func (s *Stage) Plan(ctx context.Context, po PlanOptions) (plan.Result, error) {
 }
 
 func (s *Stage) plan(ctx context.Context, po PlanOptions, res *plan.Result) error {
-	release, err := s.enter(ctx)
-	if err != nil {
+	if err := s.ready(ctx); err != nil {
 		return err
 	}
-	defer release()
 
 	file := filepath.Join(s.opts.WorkDir, s.fileBase()+".tfplan")
 	if po.RefreshOnly {

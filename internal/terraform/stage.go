@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tierdeploy/tierdeploy/internal/plan"
@@ -44,10 +45,11 @@ type Options struct {
 	Name string
 	// Dir is the absolute path of the root module.
 	Dir string
-	// WorkDir is where plan files and their JSON go: a per-run directory
-	// outside the repository, created if missing. Stages may share it; file
-	// names start with the stack. Plan files and their JSON hold sensitive
-	// values in clear text, so it should not be published as a whole.
+	// WorkDir is where plan files, their JSON and the stage's data
+	// directory go: a per-run directory outside the repository, created if
+	// missing. Stages may share it; names start with the stack. Plan files
+	// and their JSON hold sensitive values in clear text, so it should not
+	// be published as a whole.
 	WorkDir string
 	// VarFiles are passed to plan as -var-file, relative to Dir or absolute.
 	VarFiles []string
@@ -65,7 +67,17 @@ type Options struct {
 }
 
 // Stage runs Terraform in one root module for one stack. Its methods run
-// one at a time; stages of different stacks run in parallel.
+// one at a time; different stages run in parallel, also in one directory.
+//
+// Each stage has its own data directory (TF_DATA_DIR) in WorkDir, where
+// init installs modules and providers and records the backend
+// configuration and the selected workspace. So stages that share a
+// directory (one configuration deployed to several environments, through
+// workspaces or backend configurations) do not disturb each other, and a
+// run leaves the .terraform/ directory of the checkout, with the workspace
+// and backend its user selected, as it was. Init still writes the
+// dependency lock file .terraform.lock.hcl into the directory when it is
+// missing or out of date, as any init does.
 type Stage struct {
 	opts  Options
 	name  string
@@ -74,6 +86,10 @@ type Stage struct {
 	env   []string
 	cache string
 
+	// mu makes the stage's methods run one at a time.
+	mu sync.Mutex
+	// initialized is set once init and workspace select succeeded.
+	initialized bool
 	// planFile is the plan file the last successful Plan wrote.
 	planFile string
 }
@@ -119,6 +135,7 @@ func New(opts Options) (*Stage, error) {
 	}
 	s.log = log.With("stack", opts.Stack.String(), "dir", s.name)
 	s.env = buildEnv(opts.Env, opts.PluginCacheDir, opts.Workspace != "")
+	s.env = append(s.env, envDataDir+"="+filepath.Join(opts.WorkDir, s.fileBase()+".terraform"))
 	s.cache = lookupEnv(s.env, envPluginCache)
 	return s, nil
 }
@@ -130,41 +147,38 @@ func (s *Stage) String() string { return "running terraform in " + s.name }
 // was not refresh-only, or "" when there is none. Apply takes it.
 func (s *Stage) PlanFile() string { return s.planFile }
 
-// enter waits for the working directory, initializes it unless this stage
-// did so last, and returns the function that lets the next stage in.
-func (s *Stage) enter(ctx context.Context) (release func(), err error) {
-	ds := shared.dir(s.opts.Dir)
-	if err := ds.slot.acquire(ctx); err != nil {
-		return nil, fmt.Errorf("wait for %s: %w", s.opts.Dir, err)
+// ready initializes the stage's data directory and selects the workspace,
+// once per Stage. Inits of one configuration directory or one plugin cache
+// run one at a time across the process.
+func (s *Stage) ready(ctx context.Context) error {
+	if s.initialized {
+		return nil
 	}
-	if ds.owner == s {
-		return ds.slot.release, nil
+	for _, sl := range s.initSlots() {
+		if err := sl.acquire(ctx); err != nil {
+			return fmt.Errorf("init: wait for another init: %w", err)
+		}
+		defer sl.release()
 	}
-	ds.owner = nil
-	if err := s.init(ctx); err != nil {
-		ds.slot.release()
-		return nil, err
+	if err := s.command(ctx, "init", initArgs(s.opts.BackendConfig), nil); err != nil {
+		return err
 	}
 	if ws := s.opts.Workspace; ws != "" {
 		if err := s.command(ctx, "workspace select", workspaceSelectArgs(ws), nil); err != nil {
-			ds.slot.release()
-			return nil, err
+			return err
 		}
 	}
-	ds.owner = s
-	return ds.slot.release, nil
+	s.initialized = true
+	return nil
 }
 
-// init runs init, one at a time per plugin cache directory.
-func (s *Stage) init(ctx context.Context) error {
+// initSlots returns the locks an init takes, always in the same order.
+func (s *Stage) initSlots() []slot {
+	sl := []slot{shared.get("dir", s.opts.Dir)}
 	if s.cache != "" {
-		cache := shared.cache(s.cache)
-		if err := cache.acquire(ctx); err != nil {
-			return fmt.Errorf("init: wait for the plugin cache: %w", err)
-		}
-		defer cache.release()
+		sl = append(sl, shared.get("cache", s.cache))
 	}
-	return s.command(ctx, "init", initArgs(s.opts.BackendConfig), nil)
+	return sl
 }
 
 // command runs one command and turns any exit status but 0 into an error.

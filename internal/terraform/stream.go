@@ -99,8 +99,13 @@ func (o *output) jsonUI(line string) {
 		return
 	}
 	text := strings.TrimSpace(msg.Message())
-	d, ok := msg.(*tfjson.DiagnosticLogMessage)
-	if !ok {
+	var d tfjson.DiagnosticLogMessage
+	switch m := msg.(type) {
+	case tfjson.DiagnosticLogMessage:
+		d = m
+	case *tfjson.DiagnosticLogMessage:
+		d = *m
+	default:
 		if text != "" {
 			o.log.Log(o.ctx, level(msg.Level()), text)
 		}
