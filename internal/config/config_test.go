@@ -108,9 +108,13 @@ func TestParseErrors(t *testing.T) {
 		{name: "unknown top key", edit: func(t *testing.T) string { return replace(t, "terraform:\n  binary", "terrafrom:\n  binary") }, want: []string{`tierdeploy.yaml:2:1: terrafrom: is not a known key (did you mean "terraform"?)`}},
 		{name: "unknown nested key", edit: func(t *testing.T) string { return replace(t, "      - release: meltano", "      - relase: meltano") }, want: []string{`tierdeploy.yaml:27:9: tiers[1].helm[0].relase: is not a known key (did you mean "release"?)`}},
 		{name: "unknown key without suggestion", edit: func(t *testing.T) string { return replace(t, "    publishes_inventory: true", "    colour: blue") }, want: []string{"tiers[0].colour: is not a known key (known: helm, name, needs, paths, publishes_inventory, sensitive_outputs, terraform)"}},
-		{name: "wrong type bool", edit: func(t *testing.T) string { return replace(t, "publishes_inventory: true", "publishes_inventory: yes please") }, want: []string{`tierdeploy.yaml:21:26: tiers[0].publishes_inventory: must be true or false, not "yes please"`}},
+		{name: "wrong type bool", edit: func(t *testing.T) string {
+			return replace(t, "publishes_inventory: true", "publishes_inventory: yes please")
+		}, want: []string{`tierdeploy.yaml:21:26: tiers[0].publishes_inventory: must be true or false, not "yes please"`}},
 		{name: "wrong type list", edit: func(t *testing.T) string { return replace(t, `paths: ["terraform/**"]`, `paths: "terraform/**"`) }, want: []string{`tiers[0].paths: must be a list, not "terraform/**"`}},
-		{name: "wrong type mapping", edit: func(t *testing.T) string { return replace(t, "terraform:\n  binary: tofu\n  lock_timeout: 2m", "terraform: [tofu]") }, want: []string{"tierdeploy.yaml:2:12: terraform: must be a mapping of keys to values, not a list"}},
+		{name: "wrong type mapping", edit: func(t *testing.T) string {
+			return replace(t, "terraform:\n  binary: tofu\n  lock_timeout: 2m", "terraform: [tofu]")
+		}, want: []string{"tierdeploy.yaml:2:12: terraform: must be a mapping of keys to values, not a list"}},
 		{name: "wrong type string", edit: func(t *testing.T) string { return replace(t, "dir: terraform/environments/{environment}", "dir: [a]") }, want: []string{"tiers[0].terraform.dir: must be a string, not a list"}},
 		{name: "bad duration", edit: func(t *testing.T) string { return replace(t, "lock_timeout: 2m", "lock_timeout: soon") }, want: []string{`terraform.lock_timeout: must be a duration such as "90s" or "5m", not "soon"`}},
 		{name: "duplicate key", edit: func(t *testing.T) string { return replace(t, "  binary: tofu", "  binary: tofu\n  binary: terraform") }, want: []string{"tierdeploy.yaml:4:3: terraform.binary: is set twice"}},
@@ -125,20 +129,28 @@ func TestParseErrors(t *testing.T) {
 			return replace(t, "        timeout: 10m\n", "        timeout: 10m\n        needs: [airflow]\n")
 		}, want: []string{"releases need each other in a cycle: meltano -> airflow -> meltano"}},
 		{name: "release needs missing", edit: func(t *testing.T) string { return replace(t, "needs: [meltano]", "needs: [superset]") }, want: []string{`tiers[1].helm[1].needs[0]: release "superset" is not defined in tier "project"`}},
-		{name: "invalid glob", edit: func(t *testing.T) string { return replace(t, `paths: ["charts/**", "deploy/**"]`, `paths: ["charts/[a", "deploy/**"]`) }, want: []string{`tierdeploy.yaml:25:13: tiers[1].paths[0]: "charts/[a" is not a valid glob`}},
+		{name: "invalid glob", edit: func(t *testing.T) string {
+			return replace(t, `paths: ["charts/**", "deploy/**"]`, `paths: ["charts/[a", "deploy/**"]`)
+		}, want: []string{`tierdeploy.yaml:25:13: tiers[1].paths[0]: "charts/[a" is not a valid glob`}},
 		{name: "absolute glob", edit: func(t *testing.T) string { return replace(t, `"deploy/**"`, `"/deploy/**"`) }, want: []string{`tiers[1].paths[1]: "/deploy/**" must be relative to the repository root`}},
-		{name: "dir escapes", edit: func(t *testing.T) string { return replace(t, "dir: terraform/environments/{environment}", "dir: ../elsewhere") }, want: []string{`tiers[0].terraform.dir: must be a relative path inside the repository, not "../elsewhere"`}},
+		{name: "dir escapes", edit: func(t *testing.T) string {
+			return replace(t, "dir: terraform/environments/{environment}", "dir: ../elsewhere")
+		}, want: []string{`tiers[0].terraform.dir: must be a relative path inside the repository, not "../elsewhere"`}},
 		{name: "missing dir", edit: func(t *testing.T) string { return replace(t, "dir: terraform/environments/{environment}", "dir: ''") }, want: []string{"tiers[0].terraform.dir: is required"}},
 		{name: "no stage", edit: func(t *testing.T) string {
 			return replace(t, "    terraform:\n      dir: terraform/environments/{environment}\n      var_files: [\"terraform/{environment}.tfvars\"]\n    publishes_inventory: true\n    sensitive_outputs: [db_password]\n", "")
 		}, want: []string{"tiers[0]: has no stage: add terraform: or helm:"}},
-		{name: "publisher without terraform", edit: func(t *testing.T) string { return replace(t, "        needs: [meltano]\n", "        needs: [meltano]\n    publishes_inventory: true\n") }, want: []string{`publishes_inventory: needs a terraform stage`, `tier "infrastructure" already publishes the inventory`}},
+		{name: "publisher without terraform", edit: func(t *testing.T) string {
+			return replace(t, "        needs: [meltano]\n", "        needs: [meltano]\n    publishes_inventory: true\n")
+		}, want: []string{`publishes_inventory: needs a terraform stage`, `tier "infrastructure" already publishes the inventory`}},
 		{name: "inventory_values without publisher", edit: func(t *testing.T) string { return replace(t, "    needs: [infrastructure]\n", "") }, want: []string{`tiers[1].helm[0].inventory_values: maps inventory values, but tier "project" does not need the tier that publishes the inventory`}},
 		{name: "bad release name", edit: func(t *testing.T) string { return replace(t, "release: meltano", "release: Meltano_UI") }, want: []string{`tiers[1].helm[0].release: "Meltano_UI" is not a valid release name`}},
 		{name: "repo chart without version", edit: func(t *testing.T) string { return replace(t, "        version: 1.15.0\n", "") }, want: []string{"tiers[1].helm[1]: has no chart"[:0] + "tiers[1].helm[1].version: is required for a chart from a repository"}},
 		{name: "store unknown", edit: func(t *testing.T) string { return replace(t, "store: ssm", "store: s3") }, want: []string{`inventory.store: must be ssm or file, not "s3"`}},
 		{name: "ssm name shared", edit: func(t *testing.T) string { return replace(t, "/meltano/{environment}/inventory", "/meltano/inventory") }, want: []string{"inventory.ssm.name: is shared by 2 environments"}},
-		{name: "ssm name relative path", edit: func(t *testing.T) string { return replace(t, "/meltano/{environment}/inventory", "meltano/{environment}/inventory") }, want: []string{"inventory.ssm.name: must begin with /"}},
+		{name: "ssm name relative path", edit: func(t *testing.T) string {
+			return replace(t, "/meltano/{environment}/inventory", "meltano/{environment}/inventory")
+		}, want: []string{"inventory.ssm.name: must begin with /"}},
 		{name: "binary", edit: func(t *testing.T) string { return replace(t, "binary: tofu", "binary: terragrunt") }, want: []string{`terraform.binary: must be tofu, terraform or a path to one of them, not "terragrunt"`}},
 		{name: "several problems at once", edit: func(t *testing.T) string {
 			return replace(t, "release: meltano", "release: Meltano") + "extra: 1\n"
@@ -256,6 +268,7 @@ func TestSuggest(t *testing.T) {
 		"too far":          {"colour", ""},
 		"short and far":    {"ab", ""},
 		"exact is no typo": {"paths", "paths"},
+		"prefix":           {"rel", "release"},
 	}
 	candidates := []string{"release", "needs", "paths", "helm"}
 	for name, tt := range tests {

@@ -208,6 +208,13 @@ func sorted(s []string) []string {
 
 // suggest returns the candidate closest to s when it is a plausible typo.
 func suggest(s string, candidates []string) string {
+	if len(s) >= 3 {
+		for _, c := range candidates {
+			if c != s && (strings.HasPrefix(c, s) || strings.HasPrefix(s, c)) {
+				return c
+			}
+		}
+	}
 	best, bestDist := "", 3
 	for _, c := range candidates {
 		if d := distance(s, c); d < bestDist || (d == bestDist && best == "") && d <= 2 {
