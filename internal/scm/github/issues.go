@@ -1,0 +1,107 @@
+package github
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	gh "github.com/google/go-github/v89/github"
+
+	"github.com/tierdeploy/tierdeploy/internal/scm"
+)
+
+// SyncIssues brings the open issues labelled s.Label to the state s asks
+// (see scm.PlanIssues): it lists them once (all pages), creates missing
+// issues with the label, updates changed ones, and comments on and closes
+// resolved and duplicate ones. It returns one result per step done; on an
+// error it stops and returns the results so far with it.
+func (r *Repo) SyncIssues(ctx context.Context, s scm.IssueSync) ([]scm.Result, error) {
+	if s.Label == "" {
+		return nil, fmt.Errorf("github: sync issues: no label")
+	}
+	for _, spec := range s.Open {
+		if err := scm.CheckSize(platform, "the issue "+spec.Title, scm.WithMarker(spec.Marker, spec.Body), scm.GitHubBodyLimit); err != nil {
+			return nil, err
+		}
+	}
+	open, err := r.openIssues(ctx, s.Label)
+	if err != nil {
+		return nil, err
+	}
+	var results []scm.Result
+	for _, st := range scm.PlanIssues(open, s) {
+		res, err := r.issueStep(ctx, s.Label, st)
+		if err != nil {
+			return results, err
+		}
+		results = append(results, res)
+	}
+	return results, nil
+}
+
+func (r *Repo) issueStep(ctx context.Context, label string, st scm.IssueStep) (scm.Result, error) {
+	switch st.Action {
+	case scm.ActionCreate:
+		is, _, err := r.issues.Create(ctx, r.owner, r.name, &gh.IssueRequest{
+			Title: &st.Spec.Title, Body: &st.Spec.Body, Labels: &[]string{label},
+		})
+		if err != nil {
+			return scm.Result{}, apiError("create the issue "+quote(st.Spec.Title), needIssuesWrite, err, st.Spec.Body)
+		}
+		return scm.Result{Outcome: scm.Created, ID: int64(is.GetNumber()), URL: is.GetHTMLURL(), Marker: st.Marker}, nil
+	case scm.ActionUpdate:
+		is, _, err := r.issues.Edit(ctx, r.owner, r.name, int(st.Issue.Number), &gh.IssueRequest{Title: &st.Spec.Title, Body: &st.Spec.Body})
+		if err != nil {
+			return scm.Result{}, apiError(fmt.Sprintf("update issue #%d", st.Issue.Number), needIssuesWrite, err, st.Spec.Body)
+		}
+		return scm.Result{Outcome: scm.Updated, ID: st.Issue.Number, URL: is.GetHTMLURL(), Marker: st.Marker}, nil
+	case scm.ActionClose:
+		if st.Comment != "" {
+			if _, _, err := r.issues.CreateComment(ctx, r.owner, r.name, int(st.Issue.Number), &gh.IssueComment{Body: &st.Comment}); err != nil {
+				return scm.Result{}, apiError(fmt.Sprintf("comment on issue #%d", st.Issue.Number), needIssuesWrite, err, st.Comment)
+			}
+		}
+		reason := "completed"
+		if strings.HasPrefix(st.Comment, "Closed as a duplicate") {
+			reason = "not_planned"
+		}
+		state := "closed"
+		if _, _, err := r.issues.Edit(ctx, r.owner, r.name, int(st.Issue.Number), &gh.IssueRequest{State: &state, StateReason: &reason}); err != nil {
+			return scm.Result{}, apiError(fmt.Sprintf("close issue #%d", st.Issue.Number), needIssuesWrite, err, "")
+		}
+		return scm.Result{Outcome: scm.Closed, ID: st.Issue.Number, URL: st.Issue.URL, Marker: st.Marker}, nil
+	default:
+		return scm.Result{Outcome: scm.Unchanged, ID: st.Issue.Number, URL: st.Issue.URL, Marker: st.Marker}, nil
+	}
+}
+
+// openIssues lists the open issues with label, leaving out pull requests
+// (which the issues API also lists).
+func (r *Repo) openIssues(ctx context.Context, label string) ([]scm.Issue, error) {
+	opts := &gh.IssueListByRepoOptions{State: "open", Labels: []string{label}, ListOptions: gh.ListOptions{PerPage: 100}}
+	var out []scm.Issue
+	for range maxPages {
+		is, resp, err := r.issues.ListByRepo(ctx, r.owner, r.name, opts)
+		if err != nil {
+			return nil, apiError("list the open issues labelled "+quote(label), needIssuesWrite, err, "")
+		}
+		for _, i := range is {
+			if i.IsPullRequest() {
+				continue
+			}
+			out = append(out, scm.Issue{Number: int64(i.GetNumber()), Title: i.GetTitle(), Body: i.GetBody(), URL: i.GetHTMLURL()})
+		}
+		// The issues list pages by number or, on some servers, by cursor.
+		switch {
+		case resp.NextPage > opts.ListOptions.Page:
+			opts.ListOptions.Page = resp.NextPage
+		case resp.After != "" && resp.After != opts.After:
+			opts.After = resp.After
+		default:
+			return out, nil
+		}
+	}
+	return out, nil
+}
+
+func quote(s string) string { return fmt.Sprintf("%q", s) }
