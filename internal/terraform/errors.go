@@ -120,12 +120,20 @@ func (e *LockError) Unwrap() error { return e.Err }
 // ErrNoPlanFile means Apply was given a plan file that does not exist.
 var ErrNoPlanFile = errors.New("plan file not found")
 
-// oneLine joins the non-empty lines of s with "; ".
+// oneLine joins the non-empty lines of s with "; ", without the box that
+// Terraform draws around diagnostics, starting at the first "Error:" line
+// when there is one.
 func oneLine(s string) string {
 	var lines []string
 	for l := range strings.SplitSeq(s, "\n") {
-		if l = strings.TrimSpace(l); l != "" && strings.Trim(l, "│╷╵ ") != "" {
-			lines = append(lines, strings.TrimLeft(l, "│╷╵ "))
+		if l = strings.TrimSpace(strings.TrimLeft(l, "│╷╵ ")); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	for i, l := range lines {
+		if strings.HasPrefix(l, "Error:") {
+			lines = lines[i:]
+			break
 		}
 	}
 	return strings.Join(lines, "; ")
