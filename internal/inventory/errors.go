@@ -27,6 +27,10 @@ var ErrReadBack = errors.New("inventory read back differs from what was written"
 // ErrLocked is matched by HeldError.
 var ErrLocked = errors.New("inventory lock is held")
 
+// ErrLeaseLost is returned when releasing a lease that expired and was taken
+// over: the work done under it was not protected from other writers.
+var ErrLeaseLost = errors.New("inventory lease expired and was taken over")
+
 // InvalidError is the error Parse returns: the first problem found in a
 // document. It matches ErrInvalid.
 type InvalidError struct {
