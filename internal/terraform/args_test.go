@@ -90,10 +90,10 @@ func TestBuildEnv(t *testing.T) {
 				"TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1"},
 		},
 		{
-			name: "overrides what the stage sets",
-			base: []string{"TF_IN_AUTOMATION=", "TF_INPUT=1", "TF_DATA_DIR=/elsewhere", "TF_PLUGIN_CACHE_DIR=/old", "CHECKPOINT_DISABLE="},
+			name:  "overrides what the stage sets",
+			base:  []string{"TF_IN_AUTOMATION=", "TF_INPUT=1", "TF_DATA_DIR=/elsewhere", "TF_PLUGIN_CACHE_DIR=/old", "CHECKPOINT_DISABLE="},
 			cache: "/cache",
-			want: []string{"CHECKPOINT_DISABLE=", "TF_IN_AUTOMATION=1", "TF_INPUT=0", "TF_PLUGIN_CACHE_DIR=/cache"},
+			want:  []string{"CHECKPOINT_DISABLE=", "TF_IN_AUTOMATION=1", "TF_INPUT=0", "TF_PLUGIN_CACHE_DIR=/cache"},
 		},
 		{
 			name: "keeps the user's plugin cache",
