@@ -81,6 +81,8 @@ func variants(s string) []string {
 		s,
 		jsonEscaped(s, true),
 		jsonEscaped(s, false),
+		base64.StdEncoding.EncodeToString([]byte(s)),
+		base64.URLEncoding.EncodeToString([]byte(s)),
 		base64.RawStdEncoding.EncodeToString([]byte(s)),
 		base64.RawURLEncoding.EncodeToString([]byte(s)),
 	}

@@ -1,0 +1,121 @@
+package report
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tierdeploy/tierdeploy/internal/plan"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden compares got with testdata/name.golden, or rewrites the file with
+// -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./internal/report -update to create it")
+	assert.Equal(t, string(want), got)
+}
+
+// goldenCases are the inputs of the golden files, with their renderer.
+func goldenCases(t *testing.T) map[string]struct {
+	in     Input
+	render func(Input) (Rendered, error)
+} {
+	base := func(stacks ...StackReport) Input {
+		return Input{Environment: "prod", Commit: commit, Stacks: stacks,
+			Budget: GitHubBudget, FullOutputHint: "the job summary"}
+	}
+	changes := base(
+		StackReport{Stack: infra, Reasons: []string{"terraform/environments/prod/main.tf"},
+			Results: []plan.Result{infraChanges(t)}},
+		StackReport{Stack: project, Reasons: []string{"terraform/environments/prod/main.tf"},
+			Results: []plan.Result{helmClean("meltano"), helmClean("airflow")}},
+	)
+	withInventory := changes
+	withInventory.Inventory = &InventoryChange{Lines: []InventoryLine{
+		{Key: "meltano_database.host", Kind: Changed, Before: `"meltano-db-old.internal"`, After: `"meltano-db.internal"`},
+		{Key: "meltano_database.password", Kind: Changed, Before: `"` + secretOld + `"`, After: `"` + secretNew + `"`, Sensitive: true},
+		{Key: "efs_id", Kind: Unknown},
+		{Key: "ecr_repository_url", Kind: Added, After: `"123456789012.dkr.ecr.us-east-1.amazonaws.com/meltano"`},
+		{Key: "legacy_bucket", Kind: Removed, Before: `"meltano-legacy-artifacts"`},
+	}}
+
+	failing := base(
+		StackReport{Stack: infra, Reasons: []string{"terraform/environments/prod/main.tf"},
+			Results: []plan.Result{infraFailed(t)}},
+		StackReport{Stack: project, Skipped: "it needs infrastructure/prod, which failed"},
+	)
+	failing.Inventory = &InventoryChange{Skipped: "the infrastructure plan failed"}
+
+	helm := base(StackReport{Stack: project, Reasons: []string{"charts/meltano/templates/deployment.yaml", "deploy/meltano/values.yaml"},
+		Results: []plan.Result{helmRelease(t), helmClean("airflow")}})
+
+	noChanges := base(
+		StackReport{Stack: infra, Results: []plan.Result{infraClean(t)}},
+		StackReport{Stack: project, Results: []plan.Result{helmClean("meltano"), helmClean("airflow")}},
+	)
+	noChanges.Inventory = &InventoryChange{}
+
+	cut := base(StackReport{Stack: infra, Reasons: []string{"terraform/modules/buckets/main.tf"},
+		Results: []plan.Result{bigPlan(t, 400)}})
+	cut.Budget = 8000
+
+	applied := changes
+	applied.Kind = KindApply
+
+	drift := base(
+		StackReport{Stack: infra, Results: []plan.Result{infraChanges(t)}},
+		StackReport{Stack: project, Results: []plan.Result{helmClean("meltano")}},
+	)
+	drift.Kind = KindDrift
+
+	summary := changes
+	summary.Budget = SummaryBudget
+
+	return map[string]struct {
+		in     Input
+		render func(Input) (Rendered, error)
+	}{
+		"no-changes":    {noChanges, Render},
+		"changes":       {changes, Render},
+		"failing":       {failing, Render},
+		"helm":          {helm, Render},
+		"inventory":     {withInventory, Render},
+		"cut-to-budget": {cut, Render},
+		"apply":         {applied, Render},
+		"drift-comment": {drift, Render},
+		"summary":       {summary, RenderSummary},
+	}
+}
+
+func TestGolden(t *testing.T) {
+	for name, tc := range goldenCases(t) {
+		t.Run(name, func(t *testing.T) {
+			r, err := tc.render(tc.in)
+			require.NoError(t, err)
+			golden(t, name, r.Body)
+			if msg := wellFormed(r.Body, tc.in, name != "summary"); msg != "" {
+				t.Errorf("%s:\n%s", msg, r.Body)
+			}
+			if name == "cut-to-budget" {
+				assert.NotEmpty(t, r.Cut)
+				golden(t, name+".cut", strings.Join(r.Cut, "\n")+"\n")
+			} else {
+				assert.Empty(t, r.Cut)
+			}
+		})
+	}
+}

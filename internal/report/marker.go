@@ -1,0 +1,88 @@
+package report
+
+import (
+	"strings"
+
+	"github.com/tierdeploy/tierdeploy/internal/plan"
+)
+
+// Marker returns the hidden marker that starts the plan comment of an
+// environment, by which the comment is found again:
+// <!-- tierdeploy:report environment=E -->.
+func Marker(environment string) string {
+	return "<!-- tierdeploy:report environment=" + markerValue(environment) + " -->"
+}
+
+// ApplyMarker returns the hidden marker that starts the apply comment of an
+// environment.
+func ApplyMarker(environment string) string {
+	return "<!-- tierdeploy:apply environment=" + markerValue(environment) + " -->"
+}
+
+// DriftMarker returns the hidden marker of the drift issue of one stack.
+func DriftMarker(s plan.Stack) string {
+	return "<!-- tierdeploy:drift environment=" + markerValue(s.Environment) + " stack=" + markerValue(s.Tier) + " -->"
+}
+
+const fingerprintPrefix = "<!-- tierdeploy:fingerprint stack="
+
+// Fingerprint values of stacks whose plan is not a reviewable change: they
+// never equal the fingerprint of a plan, so a reviewed-plan check refuses
+// them.
+const (
+	FingerprintFailed  = "failed"
+	FingerprintSkipped = "skipped"
+)
+
+// fingerprintLine returns the hidden line that carries the fingerprint of a
+// stack.
+func fingerprintLine(stack, fingerprint string) string {
+	return fingerprintPrefix + markerValue(stack) + " " + safe(fingerprint, ":") + " -->"
+}
+
+// ParseFingerprints returns the fingerprint of each stack recorded in a
+// rendered body, by stack ("tier/environment"). Only the hidden lines at the
+// very end of the body are read, so text quoted in the body (plan or error
+// output) cannot pose as a fingerprint. A stack that is missing (unknown, or
+// cut to fit the budget) has no entry.
+func ParseFingerprints(body string) map[string]string {
+	out := map[string]string{}
+	lines := strings.Split(strings.TrimRight(strings.ReplaceAll(body, "\r\n", "\n"), " \t\n"), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(lines[i]), fingerprintPrefix)
+		if !ok {
+			break
+		}
+		rest, ok = strings.CutSuffix(rest, " -->")
+		stack, fp, found := strings.Cut(rest, " ")
+		if !ok || !found || stack == "" || fp == "" || strings.Contains(fp, " ") {
+			break
+		}
+		if _, dup := out[stack]; !dup {
+			out[stack] = fp
+		}
+	}
+	return out
+}
+
+// markerValue keeps a name safe inside an HTML comment: characters other
+// than letters, digits, '.', '_', '/' and '-' become '_'. Validated tier and
+// environment names pass unchanged. (The same rule as the platform code's.)
+func markerValue(s string) string { return safe(s, "") }
+
+// safe is markerValue that also keeps the bytes in extra.
+func safe(s, extra string) string {
+	b := []byte(s)
+	for i, c := range b {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '.', c == '_', c == '/', c == '-':
+		case strings.IndexByte(extra, c) >= 0:
+		default:
+			b[i] = '_'
+		}
+	}
+	if len(b) == 0 {
+		return "_"
+	}
+	return string(b)
+}
