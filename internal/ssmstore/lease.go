@@ -22,7 +22,7 @@ const takeoverAttempts = 5
 // once, so only one writer succeeds. When the lock exists and has expired,
 // Acquire takes it over: it overwrites the lock and keeps it only if its
 // version directly follows the expired one it read; a writer that lost such
-// a race puts back what it overwrote.
+// a race puts back the winner's lease.
 //
 // When the lock is held, Acquire retries every Options.LockPoll until
 // Options.LockWait has passed, then returns an *inventory.HeldError naming the
@@ -97,17 +97,21 @@ func (s *Store) tryAcquire(ctx context.Context, lock, holder string, ttl time.Du
 		if out.Version == cur.Parameter.Version+1 {
 			return lease, nil
 		}
-		if err := s.restore(ctx, lock, out.Version-1, lease); err != nil {
+		if err := s.restore(ctx, lock, cur.Parameter.Version+1, lease); err != nil {
 			return inventory.Lease{}, err
 		}
 	}
 	return inventory.Lease{}, fmt.Errorf("acquire %s: other writers kept taking the lock over; try again", lock)
 }
 
-// restore undoes a lost takeover: it puts back the version our write
-// replaced, or deletes our lock when there was none.
-func (s *Store) restore(ctx context.Context, lock string, prev int64, ours inventory.Lease) error {
-	old, err := s.api.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(fmt.Sprintf("%s:%d", lock, prev))})
+// restore undoes a lost takeover: it puts back the lease of the writer that
+// won, whose version (winner) directly follows the expired one, or deletes
+// our lock when that version is gone (the lock was released and deleted in
+// between, so our write created it anew). Every loser of a round puts back
+// the same winner's lease, so the winner's lease is the lock's value once
+// the losers are done.
+func (s *Store) restore(ctx context.Context, lock string, winner int64, ours inventory.Lease) error {
+	old, err := s.api.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(fmt.Sprintf("%s:%d", lock, winner))})
 	if errorCode(err) == "ParameterVersionNotFound" {
 		if err := s.release(ctx, lock, ours); err != nil && !errors.Is(err, inventory.ErrLeaseLost) {
 			return err
@@ -115,12 +119,12 @@ func (s *Store) restore(ctx context.Context, lock string, prev int64, ours inven
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("acquire %s: read the lock we replaced: %w", lock, err)
+		return fmt.Errorf("acquire %s: read the winning lock: %w", lock, err)
 	}
 	_, err = s.api.PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String(lock), Value: old.Parameter.Value,
 		Type: types.ParameterTypeString, Tier: types.ParameterTierStandard, Overwrite: aws.Bool(true)})
 	if err != nil {
-		return fmt.Errorf("acquire %s: put back the lock we replaced: %w", lock, err)
+		return fmt.Errorf("acquire %s: put back the winning lock: %w", lock, err)
 	}
 	return nil
 }

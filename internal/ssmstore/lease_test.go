@@ -3,6 +3,8 @@ package ssmstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -145,5 +147,41 @@ func TestAcquireWait(t *testing.T) {
 				require.NoError(t, got(t.Context()))
 			}
 		})
+	}
+}
+
+func TestAcquireRace(t *testing.T) {
+	for range 10 {
+		srv := ssmtest.NewServer(t)
+		clk := newClock()
+		st := newStore(t, srv, ssmstore.Options{Now: clk.Now})
+		_, err := st.Acquire(t.Context(), "prod", "expired", time.Minute)
+		require.NoError(t, err)
+		clk.Advance(time.Hour)
+
+		var (
+			mu      sync.Mutex
+			winners []string
+			wg      sync.WaitGroup
+		)
+		for i := range 8 {
+			wg.Go(func() {
+				holder := fmt.Sprintf("racer %d", i)
+				_, err := st.Acquire(t.Context(), "prod", holder, time.Hour)
+				if err == nil {
+					mu.Lock()
+					winners = append(winners, holder)
+					mu.Unlock()
+					return
+				}
+				assert.ErrorIs(t, err, inventory.ErrLocked)
+			})
+		}
+		wg.Wait()
+		require.Len(t, winners, 1, "exactly one racer takes the expired lock")
+		v, _ := srv.Value(lockName)
+		l, err := inventory.ParseLease([]byte(v))
+		require.NoError(t, err)
+		assert.Equal(t, winners[0], l.Holder, "the lock ends up holding the winner's lease")
 	}
 }

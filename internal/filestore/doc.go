@@ -1,0 +1,16 @@
+// Package filestore keeps each environment's inventory document in a
+// directory, for local runs: no cloud account is needed.
+//
+// Layout of the directory (by default .tierdeploy/inventory):
+//
+//	<environment>.json              the current document, indented
+//	<environment>.versions/<n>.json every version written, from 1
+//	<environment>.lock              the lease while a writer holds it
+//
+// Files are written atomically (a temporary file in the same directory,
+// synced, then renamed over the target, and the directory synced) with mode
+// 0600, as documents may hold secrets. The store has the same behaviour as
+// the SSM store: a document whose content is already stored is not written
+// again, every write is read back and compared, versions are numbered and
+// carry the commit label, and writers serialize through a lease.
+package filestore
