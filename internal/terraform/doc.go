@@ -20,21 +20,29 @@
 // Ctrl-C in a terminal reaches them once, through the context, and not twice
 // (a second interrupt makes Terraform exit at once).
 //
+// To stop a run on SIGTERM or SIGINT, the caller cancels the context (as
+// signal.NotifyContext does); each running command then gets SIGINT.
+//
 // Plan and apply run with -json: their progress messages are logged one
 // record per message, and their diagnostics are read as data, which is how a
-// held state lock is told apart from other failures (LockError).
+// held state lock is told apart from other failures (LockError). Those
+// messages name resources and actions but hold no attribute values, so the
+// log shows no value that the plan has not yet revealed to be sensitive.
 //
-// Files: .terraform/ and .terraform.lock.hcl are written by init in the
-// stage's directory, as with any Terraform run. Plan files and their JSON
-// (which holds sensitive values in clear text) go to Options.WorkDir, a
-// per-run directory outside the repository. WriteInventoryVars writes
-// inventory.auto.tfvars.json into a stage directory for the duration of a
-// run and removes it afterwards.
+// Files: each stage has its own data directory (TF_DATA_DIR) in
+// Options.WorkDir, a per-run directory outside the repository, where init
+// puts modules, providers, the backend configuration and the selected
+// workspace; plan files and their JSON (which hold sensitive values in
+// clear text) go there too. In the stage's directory, init writes the
+// dependency lock file .terraform.lock.hcl when it is missing or out of
+// date, as any init does; the checkout's own .terraform/ is left alone.
+// WriteInventoryVars writes inventory.auto.tfvars.json into a stage
+// directory for the duration of a run and removes it afterwards.
 //
-// Stages of different directories run in parallel. Stages that share a
-// directory (one configuration, one workspace or backend per environment)
-// run one command sequence at a time, because init and workspace select
-// write .terraform/ in that directory. Inits that share a plugin cache
-// directory run one at a time too: Terraform does not lock its plugin cache
-// (OpenTofu does since 1.10, but the binary may be either).
+// Stages run in parallel, also stages of one directory (a configuration
+// deployed to several environments through workspaces or backend
+// configurations). Inits of one directory, which may write its lock file,
+// and inits that share a plugin cache directory run one at a time:
+// Terraform does not lock its plugin cache (OpenTofu does since 1.10, but
+// the binary may be either).
 package terraform
