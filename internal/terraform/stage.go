@@ -27,8 +27,8 @@ type Options struct {
 	// process's environment. It passes through unchanged (TF_VAR_*,
 	// TF_CLI_CONFIG_FILE, credentials) except for the variables the stage
 	// sets: TF_IN_AUTOMATION=1, TF_INPUT=0, CHECKPOINT_DISABLE=1 when unset,
-	// TF_PLUGIN_CACHE_DIR when PluginCacheDir is set, and no TF_WORKSPACE
-	// when Workspace is set.
+	// TF_PLUGIN_CACHE_DIR when PluginCacheDir is set, TF_DATA_DIR (see
+	// Stage) and no TF_WORKSPACE when Workspace is set.
 	Env []string
 	// PluginCacheDir, when set, is the provider plugin cache shared by every
 	// stage of the run (TF_PLUGIN_CACHE_DIR); it is created if missing.
@@ -47,7 +47,9 @@ type Options struct {
 	Dir string
 	// WorkDir is where plan files, their JSON and the stage's data
 	// directory go: a per-run directory outside the repository, created if
-	// missing. Stages may share it; names start with the stack. Plan files
+	// missing. Stages of different stacks may share it: names start with
+	// the stack, and a stage of the same stack later in the run (to apply)
+	// finds the plan file and data directory of the earlier one. Plan files
 	// and their JSON hold sensitive values in clear text, so it should not
 	// be published as a whole.
 	WorkDir string
