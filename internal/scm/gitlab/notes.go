@@ -1,0 +1,67 @@
+package gitlab
+
+import (
+	"context"
+	"fmt"
+
+	gl "gitlab.com/gitlab-org/api/client-go"
+
+	"github.com/tierdeploy/tierdeploy/internal/scm"
+)
+
+// UpsertComment keeps one note holding marker on merge request iid: it
+// creates the note when none holds the marker, updates it when its body
+// differs, and otherwise writes nothing, so a re-run with an unchanged
+// report costs only the reads that find the note. body gets marker as its
+// first line when it does not hold it. A body over 1,000,000 characters is
+// not sent: the error is a *scm.TooLargeError.
+func (p *Project) UpsertComment(ctx context.Context, iid int, marker, body string) (scm.Result, error) {
+	body = scm.WithMarker(marker, body)
+	what := fmt.Sprintf("the note on merge request !%d", iid)
+	if err := scm.CheckSize(platform, what, body, scm.GitLabBodyLimit); err != nil {
+		return scm.Result{}, err
+	}
+	c, found, err := p.FindComment(ctx, iid, marker)
+	if err != nil {
+		return scm.Result{}, err
+	}
+	if found {
+		if scm.SameBody(c.Body, body) {
+			return scm.Result{Outcome: scm.Unchanged, ID: c.ID, URL: c.URL, Marker: marker}, nil
+		}
+		n, _, err := p.notes.UpdateMergeRequestNote(p.pid, int64(iid), c.ID, &gl.UpdateMergeRequestNoteOptions{Body: &body}, gl.WithContext(ctx))
+		if err != nil {
+			return scm.Result{}, apiError("update "+what, needReporter, err, body)
+		}
+		return scm.Result{Outcome: scm.Updated, ID: n.ID, URL: p.noteURL(int64(iid), n.ID), Marker: marker}, nil
+	}
+	n, _, err := p.notes.CreateMergeRequestNote(p.pid, int64(iid), &gl.CreateMergeRequestNoteOptions{Body: &body}, gl.WithContext(ctx))
+	if err != nil {
+		return scm.Result{}, apiError("create "+what, needReporter, err, body)
+	}
+	return scm.Result{Outcome: scm.Created, ID: n.ID, URL: p.noteURL(int64(iid), n.ID), Marker: marker}, nil
+}
+
+// FindComment returns the oldest note on merge request iid (system notes
+// aside) that holds marker, reading the notes oldest first, 100 a page, and
+// stopping at the page that has it.
+func (p *Project) FindComment(ctx context.Context, iid int, marker string) (scm.Comment, bool, error) {
+	orderBy, sort := "created_at", "asc"
+	opts := &gl.ListMergeRequestNotesOptions{ListOptions: gl.ListOptions{PerPage: 100}, OrderBy: &orderBy, Sort: &sort}
+	for range maxPages {
+		ns, resp, err := p.notes.ListMergeRequestNotes(p.pid, int64(iid), opts, gl.WithContext(ctx))
+		if err != nil {
+			return scm.Comment{}, false, apiError(fmt.Sprintf("list the notes on merge request !%d", iid), needReporter, err, "")
+		}
+		for _, n := range ns {
+			if !n.System && scm.HasMarker(n.Body, marker) {
+				return scm.Comment{ID: n.ID, Body: n.Body, URL: p.noteURL(int64(iid), n.ID)}, true, nil
+			}
+		}
+		if resp.NextPage <= opts.Page {
+			break
+		}
+		opts.Page = resp.NextPage
+	}
+	return scm.Comment{}, false, nil
+}
