@@ -40,7 +40,8 @@ type Options struct {
 	Repository string
 	// Retry is the retry policy; the zero value means scm.DefaultRetry().
 	Retry scm.Retry
-	// Timeout bounds each HTTP request; 0 means 30 seconds.
+	// Timeout bounds each HTTP attempt (not the waits between retries); 0
+	// means 30 seconds.
 	Timeout time.Duration
 }
 
@@ -72,12 +73,11 @@ func New(o Options) (*Repo, error) {
 	if api == "" {
 		api = "https://api.github.com"
 	}
-	rt := newRetryTransport(o.Transport, o.Retry, o.Sleep, o.Logger)
+	rt := newRetryTransport(o.Transport, o.Retry, o.Timeout, o.Sleep, o.Logger)
 	c, err := gh.NewClient(
 		gh.WithTransport(rt),
 		gh.WithAuthToken(o.Token),
 		gh.WithURLs(&api, nil),
-		gh.WithTimeout(o.Timeout),
 		gh.WithUserAgent("tierdeploy"),
 	)
 	if err != nil {

@@ -18,15 +18,19 @@ import (
 // X-RateLimit-Reset), else backs off exponentially; when the server asks for
 // more than the policy's MaxWait it returns the response at once, so the
 // caller gets a rate limit error instead of a long sleep.
+//
+// timeout bounds each attempt (its body included), not the waits between
+// attempts, which is why it is not the http.Client's Timeout.
 type retryTransport struct {
-	next  http.RoundTripper
-	retry scm.Retry
-	sleep func(context.Context, time.Duration) error
-	now   func() time.Time
-	log   *slog.Logger
+	next    http.RoundTripper
+	retry   scm.Retry
+	timeout time.Duration
+	sleep   func(context.Context, time.Duration) error
+	now     func() time.Time
+	log     *slog.Logger
 }
 
-func newRetryTransport(next http.RoundTripper, r scm.Retry, sleep func(context.Context, time.Duration) error, log *slog.Logger) *retryTransport {
+func newRetryTransport(next http.RoundTripper, r scm.Retry, timeout time.Duration, sleep func(context.Context, time.Duration) error, log *slog.Logger) *retryTransport {
 	if next == nil {
 		next = http.DefaultTransport
 	}
@@ -36,22 +40,13 @@ func newRetryTransport(next http.RoundTripper, r scm.Retry, sleep func(context.C
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &retryTransport{next: next, retry: r, sleep: sleep, now: time.Now, log: log}
+	return &retryTransport{next: next, retry: r, timeout: timeout, sleep: sleep, now: time.Now, log: log}
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 	for attempt := 0; ; attempt++ {
-		r := req
-		if attempt > 0 && req.GetBody != nil {
-			body, err := req.GetBody()
-			if err != nil {
-				return nil, err
-			}
-			r = req.Clone(req.Context())
-			r.Body = body
-		}
-		resp, err := t.next.RoundTrip(r)
+		resp, err := t.attempt(req, attempt)
 		if err != nil {
 			return nil, err
 		}
@@ -67,6 +62,44 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
+}
+
+// attempt sends req once, within the per-attempt timeout; closing the
+// response body releases the timer.
+func (t *retryTransport) attempt(req *http.Request, n int) (*http.Response, error) {
+	ctx, cancel := req.Context(), context.CancelFunc(func() {})
+	if t.timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, t.timeout)
+	}
+	r := req.WithContext(ctx)
+	if n > 0 && req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+		r = req.Clone(ctx)
+		r.Body = body
+	}
+	resp, err := t.next.RoundTrip(r)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// cancelBody ends an attempt's context when its body is closed.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // decide says whether to retry after resp, and after how long.

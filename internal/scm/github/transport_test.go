@@ -108,7 +108,7 @@ func TestRetryReplaysTheBody(t *testing.T) {
 }
 
 func TestForbiddenIsNotRetried(t *testing.T) {
-	tr := newRetryTransport(nil, testRetry, nil, nil)
+	tr := newRetryTransport(nil, testRetry, 0, nil, nil)
 	resp := &http.Response{StatusCode: http.StatusForbidden, Header: http.Header{}, Body: http.NoBody}
 	_, again := tr.decide(resp, 0)
 	assert.False(t, again)
@@ -134,4 +134,28 @@ func TestRetryStopsWithTheContext(t *testing.T) {
 	reg.Register(http.MethodGet, commentsPath, scmtest.JSON(http.StatusBadGateway, map[string]string{"message": "x"}))
 	_, _, err = repo.FindComment(ctx, 12, "m")
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func TestTimeoutPerAttempt(t *testing.T) {
+	reg := scmtest.New(t)
+	repo, err := New(Options{
+		Sleep:      func(context.Context, time.Duration) error { return nil },
+		Token:      "t",
+		APIURL:     reg.URL(),
+		Repository: "acme/infra",
+		Retry:      scm.Retry{Max: 1, Base: time.Millisecond},
+		Timeout:    50 * time.Millisecond,
+	})
+	require.NoError(t, err)
+	slow := func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(2 * time.Second):
+		}
+	}
+	reg.Register(http.MethodGet, commentsPath, slow)
+	start := time.Now()
+	_, _, err = repo.FindComment(t.Context(), 12, "m")
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), time.Second)
 }
