@@ -186,7 +186,7 @@ func (s shown) Note() string {
 	case s.empty():
 		return "✂️ " + upper(s.b.what) + " cut (" + plural(total, "line", "lines") + ")."
 	case s.part != "":
-		return "✂️ Cut: " + thousands(s.lines) + " of " + plural(total, "line", "lines") + " shown, and the start of the next."
+		return "✂️ Cut: " + thousands(s.lines) + " of " + plural(total, "line", "lines") + " shown, and the start of line " + thousands(s.lines+1) + "."
 	}
 	return "✂️ Cut: " + thousands(s.lines) + " of " + plural(total, "line", "lines") + " shown."
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -76,12 +77,6 @@ func goldenCases(t *testing.T) map[string]struct {
 	applied := changes
 	applied.Kind = KindApply
 
-	drift := base(
-		StackReport{Stack: infra, Results: []plan.Result{infraChanges(t)}},
-		StackReport{Stack: project, Results: []plan.Result{helmClean("meltano")}},
-	)
-	drift.Kind = KindDrift
-
 	summary := changes
 	summary.Budget = SummaryBudget
 
@@ -96,7 +91,6 @@ func goldenCases(t *testing.T) map[string]struct {
 		"inventory":     {withInventory, Render},
 		"cut-to-budget": {cut, Render},
 		"apply":         {applied, Render},
-		"drift-comment": {drift, Render},
 		"summary":       {summary, RenderSummary},
 	}
 }
@@ -117,5 +111,35 @@ func TestGolden(t *testing.T) {
 				assert.Empty(t, r.Cut)
 			}
 		})
+	}
+}
+
+func TestGoldenDrift(t *testing.T) {
+	refresh := infraChanges(t)
+	refresh.Notes = []string{"refresh-only: 3 drifted"}
+	in := Input{Environment: "prod", Commit: commit, Budget: GitHubBudget, FullOutputHint: "the job summary",
+		Stacks: []StackReport{
+			{Stack: infra, Results: []plan.Result{refresh}},
+			{Stack: project, Results: []plan.Result{helmClean("meltano"), helmClean("airflow")}},
+			{Stack: plan.Stack{Tier: "monitoring", Environment: "prod"}, Results: []plan.Result{{
+				Stack: plan.Stack{Tier: "monitoring", Environment: "prod"}, Kind: plan.Helm, Name: "grafana",
+				Err: errors.New("helm diff grafana: Kubernetes cluster unreachable: the server has asked for the client to provide credentials"),
+			}}},
+		}}
+	d, err := RenderDrift(in)
+	require.NoError(t, err)
+	golden(t, "drift-summary", d.Summary.Body)
+	require.Len(t, d.Issues, 1)
+	is := d.Issues[0]
+	assert.Equal(t, infra, is.Stack)
+	assert.Equal(t, "Drift in infrastructure/prod", is.Title)
+	assert.Equal(t, "<!-- tierdeploy:drift environment=prod stack=infrastructure -->", is.Marker)
+	assert.True(t, strings.HasPrefix(is.Body, is.Marker+"\n"))
+	golden(t, "drift-issue", is.Body)
+	assert.Equal(t, []plan.Stack{project}, d.InSync)
+	for _, body := range []string{d.Summary.Body, is.Body} {
+		if msg := wellFormed(body, in, false); msg != "" {
+			t.Errorf("%s:\n%s", msg, body)
+		}
 	}
 }

@@ -190,16 +190,16 @@ func outputValue(v json.RawMessage, unknown, sensitive bool, tidy func(string) s
 	if json.Compact(&c, v) == nil {
 		v = c.Bytes()
 	}
-	return shorten(tidy(oneLine(string(v))), ms)
+	return shorten(tidy(oneLine(string(v))), ms, maxValue)
 }
 
-// shorten cuts a value longer than maxValue.
-func shorten(s string, ms measure) string {
-	if ms.of(s) <= maxValue {
+// shorten cuts s to at most most characters, ending it with "…" when cut.
+func shorten(s string, ms measure, most int) string {
+	if ms.of(s) <= most {
 		return s
 	}
 	b := block{ms: ms}
-	return b.prefix(s, maxValue-1) + "…"
+	return b.prefix(s, most-ms.of("…")) + "…"
 }
 
 // inventoryLines returns the inventory change, one line per key, sorted by
@@ -219,7 +219,7 @@ func inventoryLines(ls []InventoryLine, tidy func(string) string, ms measure) st
 			if s == "" {
 				return "null"
 			}
-			return shorten(tidy(oneLine(s)), ms)
+			return shorten(tidy(oneLine(s)), ms, maxValue)
 		}
 		var sym, value string
 		switch {

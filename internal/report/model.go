@@ -83,13 +83,15 @@ func (st *stackModel) allSkipped() bool {
 }
 
 type stageModel struct {
-	stack    *stackModel
-	kind     plan.Kind
-	name     string
-	state    state
-	counts   plan.Counts
-	notes    []string
-	skipped  string
+	stack   *stackModel
+	kind    plan.Kind
+	name    string
+	state   state
+	counts  plan.Counts
+	notes   []string
+	skipped string
+	// errLine is the first line of the error, for the summary table.
+	errLine  string
 	err      *block
 	list     *block
 	outputs  *block
@@ -180,6 +182,7 @@ func (m *model) newStage(st *stackModel, r *plan.Result, tidy func(string) strin
 			}
 		}
 		sg.err = newBlock("error text", "text", tidy(msg), m.ms)
+		sg.errLine = shorten(firstLine(tidy(r.Err.Error())), m.ms, errLineMax)
 	}
 	sg.list = newBlock("resource list", "diff", resourceLines(r.Resources, tidy), m.ms)
 	sg.outputs = newBlock("output list", "diff", outputLines(r.Outputs, tidy, m.ms), m.ms)
@@ -246,4 +249,15 @@ func newMasker(in Input) *redact.Masker {
 		}
 	}
 	return redact.New(secrets...)
+}
+
+// errLineMax is the longest error line in the summary table.
+const errLineMax = 120
+
+func firstLine(s string) string {
+	s = strings.TrimLeft(s, "\n")
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }

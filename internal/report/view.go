@@ -57,9 +57,10 @@ type stackView struct {
 }
 
 type stageView struct {
-	// Line is the whole entry of a stage without details (no changes,
-	// skipped); otherwise Summary and the blocks are shown.
-	Line    string
+	// Lines are one-line entries of stages without details (no changes,
+	// skipped, everything cut), consecutive ones merged; otherwise Summary
+	// and the blocks are shown.
+	Lines   []string
 	Open    bool
 	Summary string
 	Notes   []string
@@ -189,8 +190,8 @@ func (m *model) page(lo layout, lim limits) (*page, *cuts) {
 func mergeLines(ss []stageView) []stageView {
 	out := ss[:0]
 	for _, s := range ss {
-		if s.Line != "" && len(out) > 0 && out[len(out)-1].Line != "" {
-			out[len(out)-1].Line += "\n" + s.Line
+		if len(s.Lines) > 0 && len(out) > 0 && len(out[len(out)-1].Lines) > 0 {
+			out[len(out)-1].Lines = append(out[len(out)-1].Lines, s.Lines...)
 			continue
 		}
 		out = append(out, s)
@@ -203,8 +204,15 @@ func (m *model) row(st *stackModel) row {
 	switch {
 	case st.skipped != "":
 		r.Changes = text(st.skipped)
+	case st.state == failed:
+		for _, sg := range st.stages {
+			if sg.errLine != "" {
+				r.Changes = text(sg.errLine)
+				break
+			}
+		}
 	case st.hasChanges || st.counts.Total() > 0:
-		r.Changes = countsCell(st.counts, m.kind)
+		r.Changes = countsText(st.counts, m.kind)
 	}
 	if m.durations {
 		r.Duration = duration(st.duration)
@@ -216,9 +224,9 @@ func (m *model) stage(sg *stageModel, lim limits, c *cuts) stageView {
 	label := string(sg.kind) + " " + code(sg.name)
 	switch {
 	case sg.state == skipped:
-		return stageView{Line: "- " + m.stateIcon(skipped) + " " + label + ": skipped: " + text(sg.skipped)}
+		return stageView{Lines: []string{"- " + m.stateIcon(skipped) + " " + label + ": skipped: " + text(sg.skipped)}}
 	case sg.state == clean:
-		return stageView{Line: "- " + m.stateIcon(clean) + " " + label + ": " + m.stateWord(clean) + m.durationSuffix(sg.duration)}
+		return stageView{Lines: []string{"- " + m.stateIcon(clean) + " " + label + ": " + m.stateWord(clean) + m.durationSuffix(sg.duration)}}
 	}
 	where := sg.stack.stack.String() + " " + string(sg.kind) + " " + sg.name
 	sv := stageView{}
@@ -246,11 +254,20 @@ func (m *model) stage(sg *stageModel, lim limits, c *cuts) stageView {
 	add(listTitle(sg.kind), sg.list, byList)
 	add("Outputs", sg.outputs, byList)
 	add(upper(diffWhat(sg.kind)), sg.diff, byText)
-	size := 0
+	size, shown := 0, 0
 	for _, b := range sv.Blocks {
 		if b.Show {
 			size += m.ms.of(b.Text())
+			shown++
 		}
+	}
+	if shown == 0 && len(sv.Blocks) > 0 {
+		// Everything was cut: one line says as much as an empty section.
+		state := m.stateWord(sg.state)
+		if sg.state == changed {
+			state = countsText(sg.counts, m.kind)
+		}
+		return stageView{Lines: []string{"- " + m.stateIcon(sg.state) + " " + label + ": " + state + m.durationSuffix(sg.duration) + " (details cut)"}}
 	}
 	sv.Open = size <= openUpTo
 	return sv

@@ -77,7 +77,7 @@ func short(c plan.Counts) string {
 	return "+" + thousands(c.Add) + " ~" + thousands(c.Change) + " -" + thousands(c.Destroy)
 }
 
-func countsCell(c plan.Counts, k Kind) string {
+func countsText(c plan.Counts, k Kind) string {
 	return strings.Join(append([]string{code(short(c))}, extras(c, k)...), ", ")
 }
 
@@ -87,12 +87,10 @@ func countsHTML(c plan.Counts, k Kind) string {
 
 // title is the heading of a body: the overall result in words.
 func (m *model) title() string {
-	var total plan.Counts
 	stages, stacks, changedStacks, skippedStacks := 0, 0, 0, 0
 	anyChange := false
 	for _, st := range m.stacks {
 		stacks++
-		total = total.Plus(st.counts)
 		anyChange = anyChange || st.hasChanges
 		switch st.state {
 		case changed:
@@ -106,30 +104,26 @@ func (m *model) title() string {
 			}
 		}
 	}
-	env := ""
-	if m.env != "" {
-		env = " " + code(m.env)
-	}
-	v := verbsOf(m.kind)
-	counts := strings.Join(append([]string{
-		thousands(total.Add) + " " + v.add, thousands(total.Change) + " " + v.change,
-		thousands(total.Destroy) + " " + v.destroy}, extras(total, m.kind)...), ", ")
-	if total.Total() == 0 && anyChange {
-		counts = "output changes only"
-	}
 	var head string
 	switch m.kind {
 	case KindApply:
-		head = "Apply to" + env
+		head = "Apply"
 	case KindDrift:
-		head = "Drift check of" + env
+		head = "Drift check"
 	default:
-		head = "Plan for" + env
+		head = "Plan"
 	}
+	if m.env != "" {
+		head += map[Kind]string{KindApply: " to ", KindDrift: " of ", KindPlan: " for "}[m.kind] + code(m.env)
+	}
+	counts := m.countsWords()
 	switch {
 	case stages > 0:
 		t := "❌ " + head + ": " + plural(stages, "stage", "stages") + " failed"
-		if anyChange {
+		switch {
+		case m.kind == KindDrift && changedStacks > 0:
+			t += "; " + thousands(changedStacks) + " of " + plural(stacks, "stack", "stacks") + " drifted"
+		case anyChange:
 			t += "; " + counts
 		}
 		return t
