@@ -92,8 +92,8 @@ func (e *KeyError) Error() string {
 	return b.String()
 }
 
-// Is reports whether target is ErrKeyNotFound.
-func (e *KeyError) Is(target error) bool { return target == ErrKeyNotFound }
+// Unwrap returns ErrKeyNotFound.
+func (e *KeyError) Unwrap() error { return ErrKeyNotFound }
 
 // HeldError means another writer holds the lease on an environment's
 // inventory. It matches ErrLocked.

@@ -216,8 +216,9 @@ func TestFaults(t *testing.T) {
 		{name: "5xx on label", op: "LabelParameterVersion", fault: ssmtest.InternalError, n: 2},
 		{name: "5xx on put exhausts retries", op: "PutParameter", fault: ssmtest.InternalError, n: 3,
 			wantError: "put ssm parameter /meltano/prod/inventory"},
-		{name: "throttled read back exhausts retries", op: "GetParameter", fault: ssmtest.Throttling, n: 5,
-			wantError: "ThrottlingException"},
+		{name: "throttled reads exhaust retries", op: "GetParameter", fault: ssmtest.Throttling, n: 3,
+			wantError: "put inventory: read the current one first: get ssm parameter /meltano/prod/inventory: " +
+				"operation error SSM: GetParameter, exceeded maximum number of attempts, 3"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -83,6 +83,7 @@ func (p *parameter) find(selector string) *version {
 // epoch is a timestamp as awsJson1.1 writes it: seconds since the epoch.
 type epoch time.Time
 
+// MarshalJSON writes the time as seconds since the epoch, to the millisecond.
 func (e epoch) MarshalJSON() ([]byte, error) {
 	t := time.Time(e)
 	return []byte(strconv.FormatFloat(float64(t.UnixMilli())/1000, 'f', 3, 64)), nil
