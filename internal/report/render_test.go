@@ -118,7 +118,7 @@ func TestStates(t *testing.T) {
 		},
 		{
 			name: "escaped outside text",
-			in: Input{Environment: "prod", Stacks: []StackReport{{Stack: project, Skipped: "needs <details> | @team *now*"}}},
+			in:   Input{Environment: "prod", Stacks: []StackReport{{Stack: project, Skipped: "needs <details> | @team *now*"}}},
 			want: []string{`needs \<details\> \| \@team \*now\*`},
 		},
 	}

@@ -41,7 +41,7 @@ func TestPlanDiff(t *testing.T) {
 		},
 		{
 			name: "heredoc: changed lines marked, content alone",
-			in: "-/+ resource \"local_file\" \"values\" {\n      ~ content = <<-EOT # forces replacement\n            database:\n              - item\n          - replicas: 2\n          + replicas: 3\n        EOT\n      ~ id = \"5a\" -> (known after apply)\n",
+			in:   "-/+ resource \"local_file\" \"values\" {\n      ~ content = <<-EOT # forces replacement\n            database:\n              - item\n          - replicas: 2\n          + replicas: 3\n        EOT\n      ~ id = \"5a\" -> (known after apply)\n",
 			want: "-/+ resource \"local_file\" \"values\" {\n!       content = <<-EOT # forces replacement\n            database:\n              - item\n-           replicas: 2\n+           replicas: 3\n        EOT\n!       id = \"5a\" -> (known after apply)\n",
 		},
 		{
