@@ -19,7 +19,8 @@ build:
 tools:
 	scripts/install-tools.sh
 
-demo: tools build
+demo: build
+	scripts/install-tools.sh tofu providers
 	scripts/demo.sh $(EXAMPLE)
 
 # Every test, the integration tests against real components included, then
