@@ -5,7 +5,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 TOFU_VERSION="${TOFU_VERSION:-v1.10.10}"
 
-if [ -x "$BIN/tofu" ] && TF_CLI_CONFIG_FILE=/dev/null "$BIN/tofu" version 2>/dev/null | head -1 | grep -q "v${TOFU_VERSION#v}\$"; then
+# (Read the whole output: a pipe into head would fail under pipefail.)
+if [ -x "$BIN/tofu" ] && have=$(TF_CLI_CONFIG_FILE=/dev/null "$BIN/tofu" version 2>/dev/null) &&
+   [ "$(sed -n 1p <<<"$have")" = "OpenTofu v${TOFU_VERSION#v}" ]; then
   exit 0
 fi
 log "building OpenTofu $TOFU_VERSION (about 6 minutes cold, seconds when the Go build cache is warm)"
