@@ -85,6 +85,40 @@ type OutputChange struct {
 // KnownAfterApply rather than compared.
 func Predict(current *Document, changes []OutputChange, includeSensitive []string) Change {
 	base := valuesOf(current)
+	next, unknownKeys, sensitive := predict(current, changes, includeSensitive)
+	unknown := make([]Entry, 0, len(unknownKeys))
+	for _, k := range unknownKeys {
+		unknown = append(unknown, Entry{Key: k, Before: base[k], Sensitive: sensitive[k]})
+		delete(base, k)
+	}
+	c := diffValues(base, next, func(k string) bool { return sensitive[k] })
+	sortEntries(unknown)
+	c.KnownAfterApply = unknown
+	return c
+}
+
+// PredictValues returns the values the inventory will hold after applying a
+// plan with these output changes, for planning the tiers that read it before
+// the infrastructure is applied. Outputs known only after apply keep their
+// current value (absent when there is none) and are listed in unknown, sorted,
+// so the caller can say the plan used an old value.
+func PredictValues(current *Document, changes []OutputChange, includeSensitive []string) (values map[string]json.RawMessage, unknown []string) {
+	next, unknownKeys, _ := predict(current, changes, includeSensitive)
+	base := valuesOf(current)
+	for _, k := range unknownKeys {
+		if v, ok := base[k]; ok {
+			next[k] = v
+		}
+	}
+	sort.Strings(unknownKeys)
+	return next, unknownKeys
+}
+
+// predict applies the output changes to the current values: the known new
+// values, without the outputs known only after apply (returned apart), and
+// which keys are sensitive.
+func predict(current *Document, changes []OutputChange, includeSensitive []string) (map[string]json.RawMessage, []string, map[string]bool) {
+	base := valuesOf(current)
 	next := make(map[string]json.RawMessage, len(base))
 	for k, v := range base {
 		next[k] = v
@@ -95,7 +129,7 @@ func Predict(current *Document, changes []OutputChange, includeSensitive []strin
 			sensitive[k] = true
 		}
 	}
-	var unknown []Entry
+	var unknown []string
 	for _, oc := range changes {
 		switch {
 		case oc.Sensitive && !slices.Contains(includeSensitive, oc.Name), oc.Action == "delete":
@@ -105,8 +139,7 @@ func Predict(current *Document, changes []OutputChange, includeSensitive []strin
 			sensitive[oc.Name] = true
 		}
 		if oc.AfterUnknown {
-			unknown = append(unknown, Entry{Key: oc.Name, Before: base[oc.Name]})
-			delete(base, oc.Name)
+			unknown = append(unknown, oc.Name)
 			delete(next, oc.Name)
 			continue
 		}
@@ -116,13 +149,7 @@ func Predict(current *Document, changes []OutputChange, includeSensitive []strin
 		}
 		next[oc.Name] = after
 	}
-	c := diffValues(base, next, func(k string) bool { return sensitive[k] })
-	for i := range unknown {
-		unknown[i].Sensitive = sensitive[unknown[i].Key]
-	}
-	sortEntries(unknown)
-	c.KnownAfterApply = unknown
-	return c
+	return next, unknown, sensitive
 }
 
 func valuesOf(d *Document) map[string]json.RawMessage {

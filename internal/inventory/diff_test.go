@@ -238,3 +238,33 @@ func TestMask(t *testing.T) {
 	assert.Contains(t, d.Text(inventory.RenderOptions{ShowSecrets: true}), "hunter2")
 	assert.Nil(t, inventory.Mask(nil))
 }
+
+func TestPredictValues(t *testing.T) {
+	current := &inventory.Document{Schema: inventory.SchemaV1, Environment: "prod", Tier: "infrastructure",
+		Sensitive: []string{"db_password"},
+		Values: map[string]json.RawMessage{
+			"cluster":     json.RawMessage(`{"name":"a"}`),
+			"db_password": json.RawMessage(`"old"`),
+			"gone":        json.RawMessage(`1`),
+			"endpoint":    json.RawMessage(`"https://old"`),
+		}}
+	changes := []inventory.OutputChange{
+		{Name: "cluster", Action: "update", After: json.RawMessage(`{"name":"b"}`)},
+		{Name: "gone", Action: "delete"},
+		{Name: "endpoint", Action: "update", AfterUnknown: true},
+		{Name: "new_unknown", Action: "create", AfterUnknown: true},
+		{Name: "token", Action: "create", Sensitive: true, After: json.RawMessage(`"t"`)},
+		{Name: "db_password", Action: "update", Sensitive: true, After: json.RawMessage(`"new"`)},
+	}
+	values, unknown := inventory.PredictValues(current, changes, []string{"db_password"})
+	got := map[string]string{}
+	for k, v := range values {
+		got[k] = string(v)
+	}
+	require.Equal(t, map[string]string{
+		"cluster":     `{"name":"b"}`,
+		"db_password": `"new"`,
+		"endpoint":    `"https://old"`, // unknown until apply: the current value stays
+	}, got)
+	require.Equal(t, []string{"endpoint", "new_unknown"}, unknown)
+}
