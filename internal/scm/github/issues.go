@@ -14,7 +14,7 @@ import (
 // (see scm.PlanIssues): it lists them once (all pages), creates missing
 // issues with the label, updates changed ones, and comments on and closes
 // resolved and duplicate ones. It returns one result per step done; on an
-// error it stops and returns the results so far with it.
+// error it stops and returns the results so far (writes included) with it.
 func (r *Repo) SyncIssues(ctx context.Context, s scm.IssueSync) ([]scm.Result, error) {
 	if s.Label == "" {
 		return nil, fmt.Errorf("github: sync issues: no label")
@@ -31,10 +31,12 @@ func (r *Repo) SyncIssues(ctx context.Context, s scm.IssueSync) ([]scm.Result, e
 	var results []scm.Result
 	for _, st := range scm.PlanIssues(open, s) {
 		res, err := r.issueStep(ctx, s.Label, st)
+		if res.Outcome != "" {
+			results = append(results, res)
+		}
 		if err != nil {
 			return results, err
 		}
-		results = append(results, res)
 	}
 	return results, nil
 }
@@ -47,6 +49,13 @@ func (r *Repo) issueStep(ctx context.Context, label string, st scm.IssueStep) (s
 		})
 		if err != nil {
 			return scm.Result{}, apiError("create the issue "+quote(st.Spec.Title), needIssuesWrite, err, st.Spec.Body)
+		}
+		if !hasLabel(is, label) {
+			// Without the label the next run would not find the issue and
+			// would open another one.
+			return scm.Result{Outcome: scm.Created, ID: int64(is.GetNumber()), URL: is.GetHTMLURL(), Marker: st.Marker},
+				fmt.Errorf("github: issue #%d was created without the label %q, which GitHub drops when the token may not set labels: "+
+					"create the label in the repository once, or give the token push access, so that later runs find the issue", is.GetNumber(), label)
 		}
 		return scm.Result{Outcome: scm.Created, ID: int64(is.GetNumber()), URL: is.GetHTMLURL(), Marker: st.Marker}, nil
 	case scm.ActionUpdate:
@@ -102,6 +111,15 @@ func (r *Repo) openIssues(ctx context.Context, label string) ([]scm.Issue, error
 		}
 	}
 	return out, nil
+}
+
+func hasLabel(is *gh.Issue, label string) bool {
+	for _, l := range is.Labels {
+		if strings.EqualFold(l.GetName(), label) {
+			return true
+		}
+	}
+	return false
 }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }

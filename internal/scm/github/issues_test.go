@@ -229,3 +229,14 @@ func outcomes(rs []scm.Result) []scm.Outcome {
 	}
 	return out
 }
+
+func TestSyncIssuesLabelDropped(t *testing.T) {
+	reg := scmtest.New(t)
+	repo, _ := newTestRepo(t, reg)
+	reg.Register(http.MethodGet, issuesPath, scmtest.JSON(http.StatusOK, []issue{}))
+	reg.Register(http.MethodPost, issuesPath, scmtest.JSON(http.StatusCreated, issue{Number: 5, Title: "t", State: "open"}))
+	res, err := repo.SyncIssues(t.Context(), scm.IssueSync{Label: "tierdeploy-drift",
+		Open: []scm.IssueSpec{{Marker: scm.DriftMarker("prod", "infrastructure"), Title: "t", Body: "b"}}})
+	require.ErrorContains(t, err, `created without the label "tierdeploy-drift"`)
+	assert.Equal(t, []scm.Outcome{scm.Created}, outcomes(res), "the write is reported")
+}

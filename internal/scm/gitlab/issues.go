@@ -3,6 +3,7 @@ package gitlab
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
 
@@ -13,7 +14,7 @@ import (
 // (see scm.PlanIssues): it lists them once (all pages), creates missing
 // issues with the label, updates changed ones, and comments on and closes
 // resolved and duplicate ones. It returns one result per step done; on an
-// error it stops and returns the results so far with it.
+// error it stops and returns the results so far (writes included) with it.
 func (p *Project) SyncIssues(ctx context.Context, s scm.IssueSync) ([]scm.Result, error) {
 	if s.Label == "" {
 		return nil, fmt.Errorf("gitlab: sync issues: no label")
@@ -30,10 +31,12 @@ func (p *Project) SyncIssues(ctx context.Context, s scm.IssueSync) ([]scm.Result
 	var results []scm.Result
 	for _, st := range scm.PlanIssues(open, s) {
 		res, err := p.issueStep(ctx, s.Label, st)
+		if res.Outcome != "" {
+			results = append(results, res)
+		}
 		if err != nil {
 			return results, err
 		}
-		results = append(results, res)
 	}
 	return results, nil
 }
@@ -46,6 +49,13 @@ func (p *Project) issueStep(ctx context.Context, label string, st scm.IssueStep)
 		}, gl.WithContext(ctx))
 		if err != nil {
 			return scm.Result{}, apiError(fmt.Sprintf("create the issue %q", st.Spec.Title), needReporter, err, st.Spec.Body)
+		}
+		if !slices.Contains(is.Labels, label) {
+			// Without the label the next run would not find the issue and
+			// would open another one.
+			return scm.Result{Outcome: scm.Created, ID: is.IID, URL: is.WebURL, Marker: st.Marker},
+				fmt.Errorf("gitlab: issue #%d was created without the label %q, which GitLab drops when the token's role may not set labels: "+
+					"give the token at least the Reporter role, so that later runs find the issue", is.IID, label)
 		}
 		return scm.Result{Outcome: scm.Created, ID: is.IID, URL: is.WebURL, Marker: st.Marker}, nil
 	case scm.ActionUpdate:

@@ -178,3 +178,15 @@ func outcomes(rs []scm.Result) []scm.Outcome {
 	}
 	return out
 }
+
+func TestSyncIssuesLabelDropped(t *testing.T) {
+	reg := scmtest.New(t)
+	p := newTestProject(t, reg)
+	reg.Register(http.MethodGet, issuesPath, scmtest.JSON(http.StatusOK, []issue{}))
+	reg.Register(http.MethodPost, issuesPath, scmtest.JSON(http.StatusCreated, issue{ID: 1, IID: 5, Title: "t", State: "opened", Labels: []string{}}))
+	res, err := p.SyncIssues(t.Context(), scm.IssueSync{Label: "tierdeploy-drift",
+		Open: []scm.IssueSpec{{Marker: scm.DriftMarker("prod", "infrastructure"), Title: "t", Body: "b"}}})
+	require.ErrorContains(t, err, `created without the label "tierdeploy-drift"`)
+	require.Len(t, res, 1)
+	assert.Equal(t, scm.Created, res[0].Outcome)
+}
