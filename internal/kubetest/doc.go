@@ -1,0 +1,11 @@
+// Package kubetest runs a throwaway Kubernetes control plane on loopback for
+// integration tests: etcd, kube-apiserver, kube-controller-manager,
+// kube-scheduler and kwok, which plays one fake node so that Deployments
+// become available without a container runtime.
+//
+// The binaries come from `scripts/install-tools.sh k8s`. Every cluster gets
+// its own temporary directory (certificates, data, logs) and its own free
+// loopback ports, so several test packages can run clusters at once. Tests
+// usually share one cluster per package through [Shared]; [Start] runs one
+// directly.
+package kubetest
