@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# HashiCorp Terraform 1.5.7, built from the Go module proxy (plain go install
+# works for this version; later ones do not build that way). The Terraform
+# stage's tests run on OpenTofu; a smoke test runs the stage on this binary
+# too. About 7 minutes cold on 2 cores, seconds with a warm Go build cache.
+set -euo pipefail
+# shellcheck source=scripts/tools/lib.sh
+. "$(dirname "$0")/lib.sh"
+TERRAFORM_VERSION="${TERRAFORM_VERSION:-v1.5.7}"
+
+goinstall terraform "github.com/hashicorp/terraform@${TERRAFORM_VERSION}"
