@@ -20,6 +20,10 @@ type Deps struct {
 	// Terraform finds the terraform binary: configured is terraform.binary
 	// from the configuration ("" for the default).
 	Terraform terraformFinder
+	// NewTerraform builds a Terraform stage.
+	NewTerraform func(TerraformSpec) (TerraformStage, error)
+	// NewStore opens the inventory store the configuration names.
+	NewStore storeFactory
 }
 
 // terraformFinder locates the terraform or tofu binary and its version.
@@ -38,6 +42,7 @@ func commands() []command {
 	return []command{
 		{"validate", "check tierdeploy.yaml", runValidate},
 		{"detect", "list the stacks a change affects, and why", runDetect},
+		{"plan", "plan the affected stacks and print the report", runPlan},
 		{"version", "print the version and the terraform binary in use", runVersion},
 	}
 }

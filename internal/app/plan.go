@@ -1,0 +1,332 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/tierdeploy/tierdeploy/internal/config"
+	"github.com/tierdeploy/tierdeploy/internal/inventory"
+	"github.com/tierdeploy/tierdeploy/internal/plan"
+	"github.com/tierdeploy/tierdeploy/internal/report"
+	"github.com/tierdeploy/tierdeploy/internal/tier"
+)
+
+// planOptions are the flags of plan.
+type planOptions struct {
+	sel              selectOptions
+	reportFile       string
+	detailedExitcode bool
+	parallelism      int
+}
+
+func runPlan(ctx context.Context, a *invocation) error {
+	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+	var o planOptions
+	o.sel.register(fs)
+	fs.StringVar(&o.reportFile, "report", "", "write the report to `file` instead of standard output")
+	fs.BoolVar(&o.detailedExitcode, "detailed-exitcode", false, "exit 2 when any stack has changes")
+	fs.IntVar(&o.parallelism, "parallelism", runtime.NumCPU(), "plan at most `n` stacks at once")
+	if err := a.parse(fs, "plan [--tier T]... [--environment E]... [--base REV] [--head REV] [--all] [--report FILE] [--detailed-exitcode] [--parallelism N]"); err != nil {
+		return err
+	}
+	if o.parallelism < 1 {
+		return usagef("--parallelism must be at least 1, not %d", o.parallelism)
+	}
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return err
+	}
+	d, err := a.detect(ctx, cfg, &o.sel)
+	if err != nil {
+		return err
+	}
+	stacks := d.Selection.Stacks
+	a.log.Info("stacks selected", "count", len(stacks))
+
+	p, err := a.newPipeline(ctx, cfg, stacks)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	if a.deps.NewStore != nil && len(stacks) > 0 && cfg.Publisher() != nil {
+		store, err := a.deps.NewStore(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		p.store = store
+	}
+
+	start := time.Now()
+	outcomes := schedule(ctx, stacks, prerequisites(cfg, stacks), o.parallelism,
+		func(ctx context.Context, i int, before []*stackOutcome) *stackOutcome {
+			return p.planStack(ctx, stacks[i], before)
+		})
+	a.log.Info("plan finished", "stacks", len(stacks), "duration", time.Since(start).Round(time.Millisecond))
+
+	commit := a.commit(ctx, cfg, d.Head)
+	body, err := renderPlanReports(cfg, outcomes, commit, 0)
+	if err != nil {
+		return err
+	}
+	if err := a.writeReport(o.reportFile, body); err != nil {
+		return err
+	}
+	return a.planOutcome(outcomes, o.detailedExitcode)
+}
+
+// planStack plans one stack after its prerequisites: its Terraform stage
+// (with the inventory, for a tier that reads it), then its Helm releases.
+func (p *pipeline) planStack(ctx context.Context, s tier.Stack, before []*stackOutcome) *stackOutcome {
+	out := &stackOutcome{stack: s}
+	t := p.cfg.Tier(s.Tier)
+	for _, b := range before {
+		if b.failed() {
+			out.skipped = fmt.Sprintf("not planned: it needs %s, which failed", b.stack.Key())
+			return out
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		out.skipped = "not planned: the run was interrupted"
+		return out
+	}
+	start := time.Now()
+	log := p.log.With("stack", s.Key().String())
+	log.Info("planning stack", "reasons", len(s.Reasons))
+	defer func() {
+		out.duration = time.Since(start)
+		log.Info("stack planned", "duration", out.duration.Round(time.Millisecond), "changes", out.hasChanges(), "failed", out.failed())
+	}()
+
+	var vars map[string]json.RawMessage
+	if consumesInventory(p.cfg, t) {
+		var skip string
+		var err error
+		vars, skip, err = p.inventoryFor(ctx, s, before)
+		if err != nil {
+			out.results = append(out.results, failedResult(s, plan.Terraform, "inventory", err))
+			return out
+		}
+		if skip != "" {
+			out.skipped = skip
+			return out
+		}
+	}
+	if t.Terraform != nil {
+		r := p.planTerraform(ctx, s, t, vars)
+		out.results = append(out.results, r)
+		if t.PublishesInventory && !r.Failed() {
+			current, err := p.current(ctx, s.Environment)
+			if err != nil {
+				out.results = append(out.results, failedResult(s, plan.Terraform, "inventory", err))
+				return out
+			}
+			out.predictedOutputs = toInventoryChanges(r.Outputs)
+			c := inventory.Predict(current, out.predictedOutputs, t.SensitiveOutputs)
+			out.predicted = &c
+		}
+	}
+	return out
+}
+
+// inventoryFor returns the inventory values a consuming stack plans against:
+// the published inventory with the changes its publisher's plan predicts in
+// this run. skip is set when the stack is only selected because the inventory
+// might change and the prediction says it does not.
+func (p *pipeline) inventoryFor(ctx context.Context, s tier.Stack, before []*stackOutcome) (map[string]json.RawMessage, string, error) {
+	pub := p.cfg.Publisher()
+	current, err := p.current(ctx, s.Environment)
+	if err != nil {
+		return nil, "", err
+	}
+	var publisher *stackOutcome
+	for _, b := range before {
+		if b.stack.Tier == pub.Name {
+			publisher = b
+		}
+	}
+	if publisher == nil || publisher.predicted == nil {
+		if current == nil {
+			return map[string]json.RawMessage{}, "", nil
+		}
+		return current.Values, "", nil
+	}
+	if publisher.predicted.Empty() && onlyBecauseOfInventory(s) {
+		return nil, fmt.Sprintf("not planned: the inventory does not change (%s plans no output change)", publisher.stack.Key()), nil
+	}
+	values, _ := inventory.PredictValues(current, publisher.predictedOutputs, pub.SensitiveOutputs)
+	return values, "", nil
+}
+
+// planTerraform plans a stack's Terraform stage; a failure is in the Result.
+func (p *pipeline) planTerraform(ctx context.Context, s tier.Stack, t *config.Tier, vars map[string]json.RawMessage) plan.Result {
+	stage, err := p.terraformStage(s, t, vars)
+	if err != nil {
+		return failedResult(s, plan.Terraform, config.Expand(t.Terraform.Dir, s.Environment), err)
+	}
+	r, err := stage.Plan(ctx, false)
+	if err != nil && r.Err == nil {
+		r.Err = err
+	}
+	if r.Stack == (plan.Stack{}) {
+		r.Stack = s.Key()
+	}
+	return r
+}
+
+func failedResult(s tier.Stack, kind plan.Kind, name string, err error) plan.Result {
+	return plan.Result{Stack: s.Key(), Kind: kind, Name: name, Err: err}
+}
+
+// renderPlanReports renders one report per environment, in configuration
+// order, joined by a rule.
+func renderPlanReports(cfg *config.Config, outcomes []*stackOutcome, commit string, budget int) (string, error) {
+	var bodies []string
+	for _, env := range cfg.EnvironmentNames() {
+		in := planReportInput(env, outcomes, commit, budget)
+		if len(in.Stacks) == 0 {
+			continue
+		}
+		r, err := report.Render(in)
+		if err != nil {
+			return "", fmt.Errorf("render the report of %s: %w", env, err)
+		}
+		bodies = append(bodies, r.Body)
+	}
+	if len(bodies) == 0 {
+		return "No stack is affected by this change.\n", nil
+	}
+	return strings.Join(bodies, "\n---\n\n"), nil
+}
+
+// planReportInput gathers one environment's outcomes for the report.
+func planReportInput(env string, outcomes []*stackOutcome, commit string, budget int) report.Input {
+	in := report.Input{Kind: report.KindPlan, Environment: env, Commit: commit, Budget: budget}
+	for _, o := range outcomes {
+		if o.stack.Environment != env {
+			continue
+		}
+		in.Stacks = append(in.Stacks, report.StackReport{Stack: o.stack.Key(), Reasons: o.stack.Reasons, Results: o.results, Skipped: o.skipped})
+		if o.predicted != nil {
+			in.Inventory = inventoryLines(*o.predicted)
+		}
+	}
+	return in
+}
+
+// inventoryLines converts a predicted inventory change for the report.
+func inventoryLines(c inventory.Change) *report.InventoryChange {
+	ic := &report.InventoryChange{}
+	add := func(kind report.LineKind, es []inventory.Entry) {
+		for _, e := range es {
+			ic.Lines = append(ic.Lines, report.InventoryLine{Key: e.Key, Kind: kind, Before: string(e.Before), After: string(e.After), Sensitive: e.Sensitive})
+		}
+	}
+	add(report.Added, c.Added)
+	add(report.Changed, c.Changed)
+	add(report.Removed, c.Removed)
+	add(report.Unknown, c.KnownAfterApply)
+	return ic
+}
+
+// commit returns the commit the report is for: the head revision, or HEAD
+// (marked when the working tree has changes).
+func (a *invocation) commit(ctx context.Context, cfg *config.Config, head string) string {
+	rev := head
+	if rev == "" {
+		rev = "HEAD"
+	}
+	out, err := a.deps.Git(cfg.Root).Git(ctx, "rev-parse", "--verify", "--end-of-options", rev+"^{commit}")
+	if err != nil {
+		return rev
+	}
+	sha := strings.TrimSpace(string(out))
+	if head == "" {
+		if st, err := a.deps.Git(cfg.Root).Git(ctx, "status", "--porcelain", "--untracked-files=normal", "--", "."); err == nil && len(strings.TrimSpace(string(st))) > 0 {
+			return sha + " (with uncommitted changes)"
+		}
+	}
+	return sha
+}
+
+// writeReport writes the report to file, or to standard output.
+func (a *invocation) writeReport(file, body string) error {
+	if file == "" {
+		_, err := fmt.Fprint(a.deps.Stdout, body)
+		return err
+	}
+	dir, err := a.workDir()
+	if err != nil {
+		return err
+	}
+	if !filepath.IsAbs(file) {
+		file = filepath.Join(dir, file)
+	}
+	if err := writeFileAtomic(file, []byte(body), 0o644); err != nil {
+		return fmt.Errorf("write the report: %w", err)
+	}
+	a.log.Info("report written", "file", file)
+	return nil
+}
+
+// planOutcome turns the outcomes into the command's result: an error naming
+// the failed stacks, or exit code 2 for changes with --detailed-exitcode.
+func (a *invocation) planOutcome(outcomes []*stackOutcome, detailed bool) error {
+	var failed []string
+	changes := false
+	for _, o := range outcomes {
+		if o.failed() {
+			failed = append(failed, o.stack.Key().String())
+		}
+		changes = changes || o.hasChanges()
+	}
+	if len(failed) > 0 {
+		return &StacksFailedError{Stacks: failed, Total: len(outcomes)}
+	}
+	if detailed && changes {
+		a.code = ExitChanges
+	}
+	return nil
+}
+
+// StacksFailedError means some stacks failed; their errors are in the report.
+type StacksFailedError struct {
+	Stacks []string
+	Total  int
+}
+
+func (e *StacksFailedError) Error() string {
+	return fmt.Sprintf("%d of %d stacks failed: %s (the report shows why)", len(e.Stacks), e.Total, strings.Join(e.Stacks, ", "))
+}
+
+// writeFileAtomic writes data to path through a temporary file in the same
+// directory, so readers never see a partial file.
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
