@@ -123,3 +123,8 @@ func TestBuildEnvDefaultsToProcess(t *testing.T) {
 	t.Setenv("TIERDEPLOY_TEST_MARKER", "here")
 	assert.Contains(t, buildEnv(nil, "", false), "TIERDEPLOY_TEST_MARKER=here")
 }
+
+func TestLoggable(t *testing.T) {
+	args := initArgs([]string{"access_key=AKIAEXAMPLE", "backend/prod.hcl"})
+	assert.Equal(t, "init -input=false -no-color -reconfigure -backend-config=access_key=*** -backend-config=backend/prod.hcl", loggable(args))
+}

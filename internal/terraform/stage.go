@@ -215,7 +215,7 @@ func (s *Stage) exec(ctx context.Context, name string, args []string, stdout io.
 		stdout = lw
 	}
 	start := time.Now()
-	log.DebugContext(ctx, "terraform "+name+" started", "args", strings.Join(args, " "))
+	log.DebugContext(ctx, "terraform "+name+" started", "args", loggable(args))
 	code, err := s.run.run(ctx, invocation{dir: s.opts.Dir, env: s.env, args: args, stdout: stdout, stderr: errs})
 	errs.Close()
 	if lw != nil {
@@ -243,4 +243,19 @@ func (s *Stage) fileBase() string {
 		}
 		return '_'
 	}, base)
+}
+
+// loggable returns args for the log, with the values of key=value backend
+// settings hidden: they may be credentials.
+func loggable(args []string) string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if v, ok := strings.CutPrefix(a, "-backend-config="); ok {
+			if k, _, isPair := strings.Cut(v, "="); isPair {
+				a = "-backend-config=" + k + "=***"
+			}
+		}
+		out[i] = a
+	}
+	return strings.Join(out, " ")
 }

@@ -158,6 +158,7 @@ func TestLifecycle(t *testing.T) {
 	pending, err := s.Plan(ctx, PlanOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, plan.Counts{Add: 1}, pending.Counts)
+	assert.NotContains(t, logs.String(), testPassword, "a sensitive value reached the log of plans, apply or outputs")
 }
 
 // assertNoSecret checks that the sensitive values of testdata/basic are in
