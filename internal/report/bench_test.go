@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -11,9 +12,12 @@ import (
 )
 
 // input10k is a plan of 10,000 resource changes with about 3 MB of plan
-// text, for a GitHub comment.
+// text and 50 secrets to mask, for a GitHub comment.
 func input10k(t testing.TB) Input {
 	r := bigPlan(t, 10_000)
+	for i := range 50 {
+		r.Secrets = append(r.Secrets, fmt.Sprintf("ssm-secret-value-%02d-8c1f2e", i))
+	}
 	return Input{Environment: "prod", Commit: commit, Budget: GitHubBudget, FullOutputHint: "the job summary",
 		Stacks: []StackReport{
 			{Stack: infra, Reasons: []string{"terraform/modules/airflow/dags.tf"}, Results: []plan.Result{r}},

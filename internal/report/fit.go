@@ -74,7 +74,7 @@ func (m *model) fit(lo layout, budget int, ms measure) (Rendered, error) {
 		case err != nil:
 			return Rendered{}, false, err
 		}
-		return Rendered{Body: w.b.String(), Cut: c.items}, true, nil
+		return Rendered{Body: w.b.String(), Cut: c.items, Unmasked: m.unmasked}, true, nil
 	}
 
 	lim := unlimited

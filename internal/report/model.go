@@ -33,6 +33,8 @@ type model struct {
 	ms        measure
 	// budget is the budget being fitted, for the cut note.
 	budget int
+	// unmasked counts the secrets too short to mask.
+	unmasked int
 	stacks []*stackModel
 	// stages are the stages shown in sections, most important first.
 	stages []*stageModel
@@ -117,6 +119,7 @@ func newModel(in Input, durations bool) (*model, error) {
 	m := &model{kind: kind, env: in.Environment, commit: in.Commit, hint: in.FullOutputHint,
 		durations: durations, ms: measure{bytes: durations}}
 	mask := newMasker(in)
+	m.unmasked = mask.TooShort()
 	tidy := func(s string) string { return mask.String(sanitize(mask.String(s))) }
 
 	for _, sr := range in.Stacks {

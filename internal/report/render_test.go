@@ -57,6 +57,12 @@ func TestMaskingEverywhere(t *testing.T) {
 	}
 }
 
+func TestShortSecretsCounted(t *testing.T) {
+	r, err := Render(Input{Environment: "prod", Secrets: []string{"abc", "", "long-enough"}})
+	require.NoError(t, err)
+	assert.Equal(t, 1, r.Unmasked)
+}
+
 func TestDeterministic(t *testing.T) {
 	in := Input{Environment: "prod", Commit: commit, Budget: GitHubBudget, Stacks: []StackReport{
 		{Stack: infra, Results: []plan.Result{infraChanges(t)}},

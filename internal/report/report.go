@@ -94,6 +94,9 @@ type Rendered struct {
 	// Cut says, one item each, what was shortened or left out to fit the
 	// budget; empty when nothing was.
 	Cut []string
+	// Unmasked counts the secrets too short to be masked (see
+	// redact.MinLen), for the caller to warn about.
+	Unmasked int
 }
 
 // Render returns the comment body for in: its marker first (Marker, or

@@ -79,23 +79,6 @@ type inventoryView struct {
 	Block   *blockView
 }
 
-// cuts counts what a layout left out, for the cut note.
-type cuts struct {
-	items []string
-	// blocks counts the cut blocks by what they hold.
-	blocks                           map[string]int
-	stages, rows, prints, stacksLeft int
-}
-
-func (c *cuts) block(sh shown, where string) {
-	if sh.complete() {
-		return
-	}
-	item := sh.b.what + " of " + where + ": " + thousands(sh.lines) + " of " + plural(sh.b.lines(), "line", "lines") + " shown"
-	c.items = append(c.items, item)
-	c.blocks[sh.b.what]++
-}
-
 // page lays the model out within the limits.
 func (m *model) page(lo layout, lim limits) (*page, *cuts) {
 	c := &cuts{blocks: map[string]int{}}
@@ -311,46 +294,4 @@ func duration(d time.Duration) string {
 		d = d.Round(100 * time.Millisecond)
 	}
 	return d.String()
-}
-
-// cutNote says what the layout left out, in a few words.
-func (m *model) cutNote(c *cuts) string {
-	var parts []string
-	for _, what := range []string{"error text", "plan text", "diff", "resource list", "output list"} {
-		if n := c.blocks[what]; n > 0 {
-			parts = append(parts, what+" cut in "+plural(n, "stage", "stages"))
-		}
-	}
-	if c.blocks["inventory change"] > 0 {
-		parts = append(parts, "inventory change cut")
-	}
-	if c.stages > 0 {
-		parts = append(parts, plural(c.stages, "stage", "stages")+" left out")
-	}
-	if c.rows > 0 {
-		parts = append(parts, plural(c.rows, "table row", "table rows")+" left out")
-	}
-	if c.prints > 0 {
-		parts = append(parts, plural(c.prints, "fingerprint", "fingerprints")+" left out")
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	unit := "characters"
-	if m.ms.bytes {
-		unit = "bytes"
-	}
-	return "✂️ Shortened to fit " + thousands(m.budget) + " " + unit + ": " + strings.Join(parts, ", ") +
-		". The full report is in " + m.hintText() + "."
-}
-
-func (m *model) hintText() string {
-	h := oneLine(m.hint)
-	switch {
-	case h == "":
-		return "the job log"
-	case strings.Contains(h, "://") && !strings.ContainsAny(h, " ()<>"):
-		return "[the job log](" + h + ")"
-	}
-	return text(h)
 }
