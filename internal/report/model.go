@@ -35,7 +35,7 @@ type model struct {
 	budget int
 	// unmasked counts the secrets too short to mask.
 	unmasked int
-	stacks []*stackModel
+	stacks   []*stackModel
 	// stages are the stages shown in sections, most important first.
 	stages []*stageModel
 	inv    *invModel
