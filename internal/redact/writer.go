@@ -15,7 +15,8 @@ const maxPending = 64 << 10
 // on. It holds back a partial line until its end arrives (and, when a secret
 // spans several lines, as many lines as it spans), so a secret split across
 // two writes is still masked. Close writes what is held back. A Writer is
-// safe for concurrent use; each Write is masked as a whole.
+// safe for concurrent use (writes are serialized); create one with
+// NewWriter.
 type Writer struct {
 	mu  sync.Mutex
 	w   io.Writer
