@@ -11,11 +11,10 @@ import (
 //go:embed templates/*.tmpl
 var templateFS embed.FS
 
-// templates holds the layouts. The function map stays minimal: values are
-// escaped when the page is built, not in the template.
-var templates = template.Must(template.New("").Funcs(template.FuncMap{
-	"text": text,
-}).ParseFS(templateFS, "templates/*.tmpl"))
+// templates holds the layouts. They need no functions: values are masked
+// and escaped when the page is built (view.go), so the templates only
+// arrange them.
+var templates = template.Must(template.New("").ParseFS(templateFS, "templates/*.tmpl"))
 
 // margin returns the part of a budget kept free, for platforms that count a
 // little differently.

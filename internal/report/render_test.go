@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -146,4 +147,22 @@ func TestStates(t *testing.T) {
 func TestUnknownKind(t *testing.T) {
 	_, err := Render(Input{Kind: "destroy"})
 	assert.EqualError(t, err, `render report: unknown kind "destroy"`)
+}
+
+func TestConcurrentRenders(t *testing.T) {
+	in := Input{Environment: "prod", Budget: 6000, Stacks: []StackReport{
+		{Stack: infra, Results: []plan.Result{infraChanges(t)}},
+		{Stack: project, Results: []plan.Result{helmRelease(t)}},
+	}}
+	want, err := Render(in)
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			got, err := Render(in)
+			assert.NoError(t, err)
+			assert.Equal(t, want.Body, got.Body)
+		})
+	}
+	wg.Wait()
 }

@@ -128,7 +128,7 @@ func (m *model) page(lo layout, lim limits) (*page, *cuts) {
 			c.items = append(c.items, "stage sections: "+thousands(c.stages)+" of "+plural(len(m.stages), "stage", "stages")+" left out")
 		}
 		if m.inv != nil {
-			iv := &inventoryView{Heading: "Inventory change", Skipped: m.inv.skipped}
+			iv := &inventoryView{Heading: "Inventory change", Skipped: text(m.inv.skipped)}
 			if m.kind == KindPlan {
 				iv.Heading = "Predicted inventory change"
 			}
