@@ -25,6 +25,9 @@ func deps(args []string) app.Deps {
 		Terraform:    terraformFinder{},
 		NewTerraform: newTerraform,
 		NewStore:     newStore,
+		ReadFile:     os.ReadFile,
+		NewRunner:    newRunner,
+		NewCodeHost:  newCodeHost,
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+
+	"github.com/tierdeploy/tierdeploy/internal/event"
 	"strings"
 )
 
@@ -24,6 +26,12 @@ type Deps struct {
 	NewTerraform func(TerraformSpec) (TerraformStage, error)
 	// NewStore opens the inventory store the configuration names.
 	NewStore storeFactory
+	// ReadFile reads the CI event payload; nil means os.ReadFile.
+	ReadFile func(string) ([]byte, error)
+	// NewRunner returns the CI runner protocol of the event's platform.
+	NewRunner func(ev event.Event) CIRunner
+	// NewCodeHost returns the platform's API for the event's repository.
+	NewCodeHost func(ctx context.Context, ev event.Event) (CodeHost, error)
 }
 
 // terraformFinder locates the terraform or tofu binary and its version.

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,6 +13,8 @@ import (
 	"github.com/tierdeploy/tierdeploy/internal/changes"
 	"github.com/tierdeploy/tierdeploy/internal/config"
 	"github.com/tierdeploy/tierdeploy/internal/deps"
+	"github.com/tierdeploy/tierdeploy/internal/runner"
+	"github.com/tierdeploy/tierdeploy/internal/scm"
 	"github.com/tierdeploy/tierdeploy/internal/tier"
 	"os"
 )
@@ -56,16 +59,20 @@ func (a *invocation) detect(ctx context.Context, cfg *config.Config, o *selectOp
 		}
 		d.Base, d.Head = base, head
 		a.log.Info("detecting changes", "base", base, "head", orWorkingTree(head))
-		cs, err := changes.NewLister(git).Changed(ctx, changes.Range{Base: base, Head: head})
+		cs, all, err := a.changed(ctx, git, base, head)
 		if err != nil {
 			return d, err
 		}
-		prefix, err := repoPrefix(ctx, git, cfg.Root)
-		if err != nil {
-			return d, err
+		if all {
+			in.All = true
+		} else {
+			prefix, err := repoPrefix(ctx, git, cfg.Root)
+			if err != nil {
+				return d, err
+			}
+			d.Paths = relativeTo(changes.Paths(cs), prefix)
+			in.Paths = d.Paths
 		}
-		d.Paths = relativeTo(changes.Paths(cs), prefix)
-		in.Paths = d.Paths
 	}
 	sel, err := tier.Select(in, deps.New(os.DirFS(cfg.Root)))
 	if err != nil {
@@ -83,18 +90,55 @@ func orWorkingTree(head string) string {
 }
 
 // resolveRange returns the base and head to compare: the flags, else the
-// local default (origin/HEAD or the default branch, against the working
-// tree).
+// CI event's (head defaults to HEAD there, so files the job creates do not
+// count), else the local default: origin/HEAD or the default branch, against
+// the working tree.
 func (a *invocation) resolveRange(ctx context.Context, git GitRunner, o *selectOptions) (string, string, error) {
+	ci := a.sess != nil && a.sess.ci()
+	head := o.head
+	if head == "" && ci {
+		head = "HEAD"
+	}
 	if o.base != "" {
-		return o.base, o.head, nil
+		return o.base, head, nil
+	}
+	if ci {
+		if base, evHead, ok := a.sess.defaultRange(); ok {
+			if o.head == "" && evHead != "" {
+				head = evHead
+			}
+			return base, head, nil
+		}
 	}
 	for _, cand := range []string{"origin/HEAD", "origin/main", "origin/master", "main", "master"} {
 		if _, err := git.Git(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", cand+"^{commit}"); err == nil {
-			return cand, o.head, nil
+			return cand, head, nil
 		}
 	}
 	return "", "", usagef("cannot tell what to compare with: there is no origin/HEAD, main or master branch; pass --base REV (or --all)")
+}
+
+// changed lists the changes from the local history; in CI, when the clone
+// is too shallow, from the platform's API. all is set when only part of the
+// list could be had, so every stack must be selected to be safe.
+func (a *invocation) changed(ctx context.Context, git GitRunner, base, head string) (cs []changes.Change, all bool, err error) {
+	cs, err = changes.NewLister(git).Changed(ctx, changes.Range{Base: base, Head: head})
+	var shallow *changes.ShallowError
+	var rev *changes.RevisionError
+	if err == nil || a.sess == nil || !a.sess.ci() || !(errors.As(err, &shallow) || errors.As(err, &rev)) {
+		return cs, false, err
+	}
+	a.log.Warn("the git history does not hold the change; asking the platform for the changed files", "reason", err)
+	apiCs, apiErr := a.sess.apiChanges(ctx, base, head)
+	var incomplete *scm.IncompleteError
+	switch {
+	case apiErr == nil:
+		return apiCs, false, nil
+	case errors.As(apiErr, &incomplete):
+		a.log.Warn("the platform listed only part of the changed files; selecting every stack", "reason", apiErr)
+		return nil, true, nil
+	}
+	return nil, false, fmt.Errorf("%w (the platform's API could not list the changed files either: %v)", err, apiErr)
 }
 
 // repoPrefix returns the configuration root relative to the git top level
@@ -148,6 +192,10 @@ func runDetect(ctx context.Context, a *invocation) error {
 	if *format != "text" && *format != "json" {
 		return usagef("--format must be text or json, not %q", *format)
 	}
+	sess, err := a.session(ctx)
+	if err != nil {
+		return err
+	}
 	cfg, err := a.loadConfig()
 	if err != nil {
 		return err
@@ -156,10 +204,31 @@ func runDetect(ctx context.Context, a *invocation) error {
 	if err != nil {
 		return err
 	}
+	if err := setSelectionOutputs(sess.runner, d.Selection); err != nil {
+		return err
+	}
 	if *format == "json" {
 		return writeDetectJSON(a.deps.Stdout, d.Selection)
 	}
 	writeDetectText(a.deps.Stdout, d)
+	return nil
+}
+
+// setSelectionOutputs sets the stacks and matrix outputs (compact JSON).
+func setSelectionOutputs(r CIRunner, sel tier.Selection) error {
+	stacks := sel.Stacks
+	if stacks == nil {
+		stacks = []tier.Stack{}
+	}
+	for name, v := range map[string]any{runner.OutputStacks: stacks, runner.OutputMatrix: sel.Matrix()} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		if err := r.SetOutput(name, string(b)); err != nil {
+			return fmt.Errorf("set output %s: %w", name, err)
+		}
+	}
 	return nil
 }
 

@@ -6,6 +6,8 @@ import (
 
 	"github.com/tierdeploy/tierdeploy/internal/changes"
 	"github.com/tierdeploy/tierdeploy/internal/config"
+	"github.com/tierdeploy/tierdeploy/internal/event"
+	"github.com/tierdeploy/tierdeploy/internal/inventory"
 	"github.com/tierdeploy/tierdeploy/internal/tier"
 )
 
@@ -48,7 +50,8 @@ func exitCode(err error) int {
 	)
 	switch {
 	case errors.As(err, &usage), errors.As(err, &cfgErrs), errors.As(err, &unknown),
-		errors.Is(err, config.ErrNotFound), errors.As(err, &revision):
+		errors.Is(err, config.ErrNotFound), errors.As(err, &revision),
+		errors.Is(err, event.ErrInput), errors.Is(err, inventory.ErrInvalid):
 		return ExitInput
 	}
 	return ExitFailed

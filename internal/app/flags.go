@@ -62,6 +62,8 @@ type invocation struct {
 	log     *slog.Logger
 	// code is the exit code of an expected outcome (2 for changes).
 	code int
+	// sess is the platform session, once the command asked for it.
+	sess *session
 }
 
 // parse parses the command's flags (and the global ones again, so they may

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/tierdeploy/tierdeploy/internal/config"
 )
@@ -58,5 +59,15 @@ func (a *invocation) loadConfig() (*config.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	return config.Load(p)
+	cfg, err := config.Load(p)
+	if err != nil && a.sess != nil && a.sess.ci() {
+		rel := p
+		if top, terr := filepath.Abs("."); terr == nil {
+			if r, rerr := filepath.Rel(top, p); rerr == nil && !strings.HasPrefix(r, "..") {
+				rel = r
+			}
+		}
+		annotateConfig(a.sess.runner, err, filepath.ToSlash(rel))
+	}
+	return cfg, err
 }

@@ -39,12 +39,19 @@ func runPlan(ctx context.Context, a *invocation) error {
 	if o.parallelism < 1 {
 		return usagef("--parallelism must be at least 1, not %d", o.parallelism)
 	}
+	sess, err := a.session(ctx)
+	if err != nil {
+		return err
+	}
 	cfg, err := a.loadConfig()
 	if err != nil {
 		return err
 	}
 	d, err := a.detect(ctx, cfg, &o.sel)
 	if err != nil {
+		return err
+	}
+	if err := setSelectionOutputs(sess.runner, d.Selection); err != nil {
 		return err
 	}
 	stacks := d.Selection.Stacks
@@ -55,7 +62,9 @@ func runPlan(ctx context.Context, a *invocation) error {
 		return err
 	}
 	defer p.close()
-	if a.deps.NewStore != nil && len(stacks) > 0 && cfg.Publisher() != nil {
+	if sess.ev.Fork {
+		a.log.Warn("the change comes from a fork: the inventory store is not read (it needs secrets); dependent tiers are planned against an empty inventory")
+	} else if a.deps.NewStore != nil && len(stacks) > 0 && cfg.Publisher() != nil {
 		store, err := a.deps.NewStore(ctx, cfg)
 		if err != nil {
 			return err
@@ -71,14 +80,12 @@ func runPlan(ctx context.Context, a *invocation) error {
 	a.log.Info("plan finished", "stacks", len(stacks), "duration", time.Since(start).Round(time.Millisecond))
 
 	commit := a.commit(ctx, cfg, d.Head)
-	body, err := renderPlanReports(cfg, outcomes, commit, 0)
-	if err != nil {
-		return err
+	failed := a.planOutcome(outcomes, o.detailedExitcode)
+	published := a.publishPlan(ctx, cfg, outcomes, commit, o.reportFile)
+	if failed != nil {
+		return failed
 	}
-	if err := a.writeReport(o.reportFile, body); err != nil {
-		return err
-	}
-	return a.planOutcome(outcomes, o.detailedExitcode)
+	return published
 }
 
 // planStack plans one stack after its prerequisites: its Terraform stage
