@@ -63,7 +63,7 @@ app.kubernetes.io/part-of: meltano
 {{- if .roleArn }}
 {{- $_ := set $annotations "eks.amazonaws.com/role-arn" .roleArn }}
 {{- end }}
-{{- with $annotations }}
+{{- with $annotations -}}
 annotations:
   {{- toYaml . | nindent 2 }}
 {{- end }}
