@@ -14,6 +14,7 @@ import (
 // with the real process environment and adapters; tests fill it with fakes.
 type Deps struct {
 	Args   []string // without the program name
+	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
@@ -24,6 +25,8 @@ type Deps struct {
 	Terraform terraformFinder
 	// NewTerraform builds a Terraform stage.
 	NewTerraform func(TerraformSpec) (TerraformStage, error)
+	// NewHelm builds a Helm release stage; nil leaves Helm stages out.
+	NewHelm func(HelmSpec) (HelmStage, error)
 	// NewStore opens the inventory store the configuration names.
 	NewStore storeFactory
 	// ReadFile reads the CI event payload; nil means os.ReadFile.
@@ -51,6 +54,9 @@ func commands() []command {
 		{"validate", "check tierdeploy.yaml", runValidate},
 		{"detect", "list the stacks a change affects, and why", runDetect},
 		{"plan", "plan the affected stacks and print the report", runPlan},
+		{"apply", "apply the stacks changed since their last apply, in order", runApply},
+		{"drift", "look for drift in every stack and keep one issue per drifting stack", runDrift},
+		{"inventory", "get, put, diff or list the versions of an environment's inventory", runInventory},
 		{"version", "print the version and the terraform binary in use", runVersion},
 	}
 }

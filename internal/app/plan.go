@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -111,11 +112,11 @@ func (p *pipeline) planStack(ctx context.Context, s tier.Stack, before []*stackO
 		log.Info("stack planned", "duration", out.duration.Round(time.Millisecond), "changes", out.hasChanges(), "failed", out.failed())
 	}()
 
-	var vars map[string]json.RawMessage
+	var doc *inventory.Document
 	if consumesInventory(p.cfg, t) {
 		var skip string
 		var err error
-		vars, skip, err = p.inventoryFor(ctx, s, before)
+		doc, skip, err = p.inventoryFor(ctx, s, before)
 		if err != nil {
 			out.results = append(out.results, failedResult(s, plan.Terraform, "inventory", err))
 			return out
@@ -126,9 +127,12 @@ func (p *pipeline) planStack(ctx context.Context, s tier.Stack, before []*stackO
 		}
 	}
 	if t.Terraform != nil {
-		r := p.planTerraform(ctx, s, t, vars)
+		r := p.planTerraform(ctx, s, t, inventoryVars(doc))
 		out.results = append(out.results, r)
-		if t.PublishesInventory && !r.Failed() {
+		if r.Failed() {
+			return out
+		}
+		if t.PublishesInventory {
 			current, err := p.current(ctx, s.Environment)
 			if err != nil {
 				out.results = append(out.results, failedResult(s, plan.Terraform, "inventory", err))
@@ -139,14 +143,33 @@ func (p *pipeline) planStack(ctx context.Context, s tier.Stack, before []*stackO
 			out.predicted = &c
 		}
 	}
+	for _, rel := range t.ReleaseOrder() {
+		r := p.helmStep(ctx, s, rel, doc, HelmStage.Plan)
+		out.results = append(out.results, r)
+		if r.Failed() {
+			break // later releases may need this one
+		}
+	}
 	return out
 }
 
-// inventoryFor returns the inventory values a consuming stack plans against:
-// the published inventory with the changes its publisher's plan predicts in
-// this run. skip is set when the stack is only selected because the inventory
+// inventoryVars returns the document's values for Terraform's "inventory"
+// variable; nil (no variable) without a document.
+func inventoryVars(doc *inventory.Document) map[string]json.RawMessage {
+	if doc == nil {
+		return nil
+	}
+	if doc.Values == nil {
+		return map[string]json.RawMessage{}
+	}
+	return doc.Values
+}
+
+// inventoryFor returns the inventory a consuming stack plans against: the
+// published inventory with the changes its publisher's plan predicts in this
+// run. skip is set when the stack is only selected because the inventory
 // might change and the prediction says it does not.
-func (p *pipeline) inventoryFor(ctx context.Context, s tier.Stack, before []*stackOutcome) (map[string]json.RawMessage, string, error) {
+func (p *pipeline) inventoryFor(ctx context.Context, s tier.Stack, before []*stackOutcome) (*inventory.Document, string, error) {
 	pub := p.cfg.Publisher()
 	current, err := p.current(ctx, s.Environment)
 	if err != nil {
@@ -160,15 +183,65 @@ func (p *pipeline) inventoryFor(ctx context.Context, s tier.Stack, before []*sta
 	}
 	if publisher == nil || publisher.predicted == nil {
 		if current == nil {
-			return map[string]json.RawMessage{}, "", nil
+			return &inventory.Document{Schema: inventory.SchemaV1, Environment: s.Environment, Tier: pub.Name}, "", nil
 		}
-		return current.Values, "", nil
+		return current, "", nil
 	}
 	if publisher.predicted.Empty() && onlyBecauseOfInventory(s) {
 		return nil, fmt.Sprintf("not planned: the inventory does not change (%s plans no output change)", publisher.stack.Key()), nil
 	}
 	values, _ := inventory.PredictValues(current, publisher.predictedOutputs, pub.SensitiveOutputs)
-	return values, "", nil
+	doc := &inventory.Document{Schema: inventory.SchemaV1, Environment: s.Environment, Tier: pub.Name, Commit: "predicted", Values: values}
+	for k := range values {
+		if sensitiveOutput(current, publisher.predictedOutputs, k) {
+			doc.Sensitive = append(doc.Sensitive, k)
+		}
+	}
+	slices.Sort(doc.Sensitive)
+	return doc, "", nil
+}
+
+// sensitiveOutput reports whether the inventory key holds a secret, in the
+// current document or by the plan's marks.
+func sensitiveOutput(current *inventory.Document, outputs []inventory.OutputChange, key string) bool {
+	if current != nil && current.IsSensitive(key) {
+		return true
+	}
+	for _, o := range outputs {
+		if o.Name == key && o.Sensitive {
+			return true
+		}
+	}
+	return false
+}
+
+// helmStep runs one step (plan, apply or drift) of a release; a failure is
+// in the Result.
+func (p *pipeline) helmStep(ctx context.Context, s tier.Stack, rel config.Release, doc *inventory.Document, step func(HelmStage, context.Context) (plan.Result, error)) plan.Result {
+	rel = rel.Expanded(s.Environment)
+	if p.deps.NewHelm == nil {
+		return plan.Result{Stack: s.Key(), Kind: plan.Helm, Name: rel.Release, Skipped: "Helm stages are not available in this build"}
+	}
+	kube := ""
+	if e := p.cfg.Environment(s.Environment); e != nil {
+		kube = e.KubeContext
+	}
+	stage, err := p.deps.NewHelm(HelmSpec{
+		Stack: s.Key(), Release: rel, Root: p.cfg.Root, KubeContext: kube, Inventory: doc,
+		WorkDir: filepath.Join(p.workDir, "helm"), Log: p.log,
+	})
+	if err != nil {
+		return failedResult(s, plan.Helm, rel.Release, err)
+	}
+	r, err := step(stage, ctx)
+	if err != nil && r.Err == nil {
+		r.Err = err
+	}
+	r.Stack, r.Kind = s.Key(), plan.Helm
+	if r.Name == "" {
+		r.Name = rel.Release
+	}
+	return r
 }
 
 // planTerraform plans a stack's Terraform stage; a failure is in the Result.

@@ -218,3 +218,125 @@ func (e *CommentError) Error() string {
 }
 
 func (e *CommentError) Unwrap() error { return e.Err }
+
+// publishApply reports an apply: the report to standard output (and
+// --report FILE), the job summary, the outputs, and a short comment on the
+// pull or merge request merged as the applied commit.
+func (a *invocation) publishApply(ctx context.Context, cfg *config.Config, outcomes []*stackOutcome, commit, reportFile string) error {
+	s := a.sess
+	for _, o := range outcomes {
+		for _, r := range o.results {
+			for _, secret := range r.Secrets {
+				_ = s.runner.AddMask(secret)
+			}
+		}
+	}
+	var bodies []string
+	for _, env := range cfg.EnvironmentNames() {
+		in := applyReportInput(env, outcomes, commit)
+		if len(in.Stacks) == 0 {
+			continue
+		}
+		r, err := report.RenderSummary(in)
+		if err != nil {
+			return fmt.Errorf("render the apply report of %s: %w", env, err)
+		}
+		bodies = append(bodies, r.Body)
+	}
+	full := strings.Join(bodies, "\n---\n\n")
+	if len(bodies) == 0 {
+		full = "Nothing to apply: no stack changed since its last apply.\n"
+	}
+	if _, err := fmt.Fprint(a.deps.Stdout, full); err != nil {
+		return err
+	}
+	path := reportFile
+	if path == "" {
+		path = s.reportPath(a.deps.Getenv)
+	}
+	if path != "" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return fmt.Errorf("write the report: %w", err)
+		}
+		if err := a.writeReport(path, full); err != nil {
+			return err
+		}
+	}
+	if s.ci() {
+		if _, err := s.runner.AppendSummary(full); err != nil {
+			a.log.Warn("could not write the job summary", "error", err)
+		}
+	}
+	applied := false
+	for _, o := range outcomes {
+		applied = applied || o.hasChanges()
+	}
+	code := ExitOK
+	if failedStacks(outcomes) != nil {
+		code = ExitFailed
+	}
+	for name, value := range map[string]string{
+		runner.OutputHasChanges: strconv.FormatBool(applied),
+		runner.OutputReportPath: path,
+		runner.OutputExitCode:   strconv.Itoa(code),
+	} {
+		if err := s.runner.SetOutput(name, value); err != nil {
+			return fmt.Errorf("set output %s: %w", name, err)
+		}
+	}
+	return a.commentApply(ctx, cfg, outcomes, commit)
+}
+
+// applyReportInput gathers one environment's apply outcomes.
+func applyReportInput(env string, outcomes []*stackOutcome, commit string) report.Input {
+	in := planReportInput(env, outcomes, commit, 0)
+	in.Kind = report.KindApply
+	in.Inventory = nil
+	return in
+}
+
+// commentApply posts the short apply report on the pull or merge request
+// merged as the applied commit, when there is one.
+func (a *invocation) commentApply(ctx context.Context, cfg *config.Config, outcomes []*stackOutcome, commit string) error {
+	s := a.sess
+	if s.ev.Kind != event.KindPush || len(outcomes) == 0 {
+		return nil
+	}
+	host, err := s.codeHost(ctx)
+	if err != nil {
+		return &CommentError{Err: err}
+	}
+	number, found, err := host.MergedChange(ctx, commit)
+	if err != nil {
+		return &CommentError{Err: err}
+	}
+	if !found {
+		a.log.Info("no pull or merge request was merged as this commit; no apply comment", "commit", short(commit))
+		return nil
+	}
+	var errs []error
+	for _, env := range cfg.EnvironmentNames() {
+		in := applyReportInput(env, outcomes, commit)
+		if len(in.Stacks) == 0 {
+			continue
+		}
+		in.Budget = s.budget()
+		in.FullOutputHint = fullOutputHint(s.ev)
+		r, err := report.RenderSummary(in)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		marker := scm.ApplyMarker(env)
+		res, err := host.UpsertComment(ctx, number, marker, marker+"\n"+r.Body)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", env, err))
+			continue
+		}
+		a.log.Info("apply comment", "environment", env, "number", number, "outcome", string(res.Outcome), "url", res.URL)
+	}
+	if len(errs) > 0 {
+		return &CommentError{Err: errors.Join(errs...)}
+	}
+	return nil
+}

@@ -43,6 +43,34 @@ type TerraformStage interface {
 	Outputs(ctx context.Context) (map[string]inventory.Output, error)
 }
 
+// HelmSpec is one Helm release stage to build (cmd/action builds it with
+// internal/helm).
+type HelmSpec struct {
+	Stack plan.Stack
+	// Release has the {environment} placeholder expanded; Root is the
+	// absolute configuration root that local chart and values paths are
+	// relative to.
+	Release     config.Release
+	Root        string
+	KubeContext string
+	// Inventory is the document the release's inventory_values are read
+	// from (predicted during plan); nil when the tier reads none.
+	Inventory *inventory.Document
+	// WorkDir holds the run's chart repository cache.
+	WorkDir string
+	Log     *slog.Logger
+}
+
+// HelmStage diffs, applies and checks one Helm release.
+type HelmStage interface {
+	// Plan diffs the release against what is deployed.
+	Plan(ctx context.Context) (plan.Result, error)
+	// Apply upgrades (or installs) the release.
+	Apply(ctx context.Context) (plan.Result, error)
+	// Drift compares the live objects with the release's manifest.
+	Drift(ctx context.Context) (plan.Result, error)
+}
+
 // inventoryReader reads an environment's current inventory.
 type inventoryReader interface {
 	// Get returns the current document; an error matching
@@ -57,6 +85,8 @@ type InventoryStore interface {
 	Put(ctx context.Context, env string, doc *inventory.Document) (inventory.PutResult, error)
 	History(ctx context.Context, env string) ([]inventory.Version, error)
 	Acquire(ctx context.Context, env, holder string, ttl time.Duration) (func(context.Context) error, error)
+	GetApplied(ctx context.Context, env string) (*inventory.Applied, error)
+	PutApplied(ctx context.Context, env string, rec *inventory.Applied) error
 }
 
 // storeFactory opens the inventory store the configuration names.

@@ -205,3 +205,46 @@ func (c *Config) Position(path string) (Pos, bool) {
 	p, ok := c.pos[path]
 	return p, ok
 }
+
+// ReleaseOrder returns the tier's releases in deployment order: a release
+// comes after the releases it needs, and otherwise keeps its place in the
+// configuration. The configuration is validated, so there is no cycle.
+func (t *Tier) ReleaseOrder() []Release {
+	done := make(map[string]bool, len(t.Helm))
+	out := make([]Release, 0, len(t.Helm))
+	for len(out) < len(t.Helm) {
+		progressed := false
+		for _, r := range t.Helm {
+			if done[r.Release] {
+				continue
+			}
+			ready := true
+			for _, n := range r.Needs {
+				ready = ready && done[n]
+			}
+			if ready {
+				done[r.Release] = true
+				out = append(out, r)
+				progressed = true
+				break
+			}
+		}
+		if !progressed {
+			panic("config: release needs cycle in a validated configuration")
+		}
+	}
+	return out
+}
+
+// Expanded returns the release with the {environment} placeholder replaced
+// in its chart, values files and namespace.
+func (r Release) Expanded(environment string) Release {
+	r.Chart = Expand(r.Chart, environment)
+	r.Namespace = Expand(r.Namespace, environment)
+	values := make([]string, len(r.Values))
+	for i, v := range r.Values {
+		values[i] = Expand(v, environment)
+	}
+	r.Values = values
+	return r
+}

@@ -277,3 +277,27 @@ func TestSuggest(t *testing.T) {
 		})
 	}
 }
+
+func TestReleaseOrder(t *testing.T) {
+	tr := Tier{Helm: []Release{
+		{Release: "web", Needs: []string{"db", "cache"}},
+		{Release: "cache"},
+		{Release: "db", Needs: []string{"operator"}},
+		{Release: "operator"},
+		{Release: "jobs"},
+	}}
+	var got []string
+	for _, r := range tr.ReleaseOrder() {
+		got = append(got, r.Release)
+	}
+	require.Equal(t, []string{"cache", "operator", "db", "web", "jobs"}, got)
+}
+
+func TestReleaseExpanded(t *testing.T) {
+	r := Release{Release: "app", Chart: "charts/{environment}", Namespace: "app-{environment}", Values: []string{"v/{environment}.yaml", "v/common.yaml"}}
+	e := r.Expanded("prod")
+	require.Equal(t, "charts/prod", e.Chart)
+	require.Equal(t, "app-prod", e.Namespace)
+	require.Equal(t, []string{"v/prod.yaml", "v/common.yaml"}, e.Values)
+	require.Equal(t, "v/{environment}.yaml", r.Values[0], "the original is unchanged")
+}

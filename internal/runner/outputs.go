@@ -4,9 +4,8 @@ package runner
 // SetOutput turns them into dotenv variables (has-changes becomes
 // TIERDEPLOY_HAS_CHANGES).
 const (
-	// OutputStacks lists the affected stacks, one tier/environment a line
-	// on GitHub; on GitLab pass them comma-separated, as dotenv values are
-	// single-line.
+	// OutputStacks lists the affected stacks as compact JSON, the stacks of
+	// detect --format json: [{"tier":...,"environment":...,"reasons":[...]}].
 	OutputStacks = "stacks"
 	// OutputMatrix is the fan-out matrix as compact JSON:
 	// {"include":[{"tier":"infrastructure","environment":"prod"}]}.
@@ -17,4 +16,6 @@ const (
 	OutputReportPath = "report-path"
 	// OutputExitCode is the exit code the step ends with.
 	OutputExitCode = "exit-code"
+	// OutputDrift is "true" when a drift check found drift.
+	OutputDrift = "drift"
 )

@@ -1,0 +1,542 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tierdeploy/tierdeploy/internal/config"
+	"github.com/tierdeploy/tierdeploy/internal/inventory"
+	"github.com/tierdeploy/tierdeploy/internal/plan"
+	"github.com/tierdeploy/tierdeploy/internal/report"
+	"github.com/tierdeploy/tierdeploy/internal/scm"
+	"github.com/tierdeploy/tierdeploy/internal/tier"
+)
+
+// applyOptions are the flags of apply.
+type applyOptions struct {
+	sel             selectOptions
+	requireReviewed bool
+	parallelism     int
+	reportFile      string
+}
+
+func runApply(ctx context.Context, a *invocation) error {
+	fs := flag.NewFlagSet("apply", flag.ContinueOnError)
+	var o applyOptions
+	o.sel.register(fs)
+	fs.BoolVar(&o.requireReviewed, "require-reviewed", false, "apply a stack only when its fresh plan is the plan reviewed on the merged pull or merge request")
+	fs.IntVar(&o.parallelism, "parallelism", runtime.NumCPU(), "apply at most `n` independent stacks at once")
+	fs.StringVar(&o.reportFile, "report", "", "also write the report to `file`")
+	if err := a.parse(fs, "apply [--tier T]... [--environment E]... [--base REV] [--head REV] [--all] [--require-reviewed] [--parallelism N]"); err != nil {
+		return err
+	}
+	if o.parallelism < 1 {
+		return usagef("--parallelism must be at least 1, not %d", o.parallelism)
+	}
+	sess, err := a.session(ctx)
+	if err != nil {
+		return err
+	}
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return err
+	}
+	if a.deps.NewStore == nil {
+		return errors.New("no inventory store configured")
+	}
+	store, err := a.deps.NewStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	envs := o.sel.envs
+	if len(envs) == 0 {
+		envs = cfg.EnvironmentNames()
+	}
+	for _, e := range envs {
+		if cfg.Environment(e) == nil {
+			return &tier.UnknownError{What: "environment", Name: e, Known: cfg.EnvironmentNames()}
+		}
+	}
+
+	// One apply per environment at a time: the lease is held for the whole
+	// run, and released even when it fails.
+	who := holder(a.deps.Getenv)
+	for _, e := range envs {
+		a.log.Info("taking the inventory lease", "environment", e, "holder", who)
+		release, err := store.Acquire(ctx, e, who, leaseTTL)
+		if err != nil {
+			return fmt.Errorf("another apply of %s is running: %w", e, err)
+		}
+		defer func() {
+			if err := release(context.WithoutCancel(ctx)); err != nil {
+				a.log.Warn("could not release the inventory lease", "environment", e, "error", err)
+			}
+		}()
+	}
+
+	head, err := a.headCommit(ctx, cfg, o.sel.head)
+	if err != nil {
+		return err
+	}
+	records := &applyRecords{store: store, recs: map[string]*inventory.Applied{}}
+	for _, e := range envs {
+		rec, err := store.GetApplied(ctx, e)
+		if err != nil {
+			return fmt.Errorf("read the apply record of %s: %w", e, err)
+		}
+		records.recs[e] = rec
+		for t, m := range rec.Interrupted() {
+			a.log.Warn("the previous apply of this stack was interrupted; applying it again",
+				"stack", t+"/"+e, "commit", m.Commit, "started", m.At.Format(time.RFC3339), "run", m.Run)
+		}
+	}
+	stacks, err := a.applySelection(ctx, cfg, records, &o.sel, head)
+	if err != nil {
+		return err
+	}
+	a.log.Info("stacks to apply", "count", len(stacks))
+	if err := setSelectionOutputs(sess.runner, tier.Selection{Stacks: stacks}); err != nil {
+		return err
+	}
+
+	p, err := a.newPipeline(ctx, cfg, stacks)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	p.store = store
+	ap := &applier{pipeline: p, store: store, records: records, commit: head, run: runLink(a), published: map[string]publication{}}
+	if o.requireReviewed {
+		if ap.reviewed, err = a.reviewedFingerprints(ctx, envs); err != nil {
+			return err
+		}
+	}
+	outcomes := schedule(ctx, stacks, prerequisites(cfg, stacks), o.parallelism,
+		func(ctx context.Context, i int, before []*stackOutcome) *stackOutcome {
+			return ap.applyStack(ctx, stacks[i], before)
+		})
+	published := a.publishApply(ctx, cfg, outcomes, head, o.reportFile)
+	if err := failedStacks(outcomes); err != nil {
+		return err
+	}
+	return published
+}
+
+// headCommit resolves the commit being applied.
+func (a *invocation) headCommit(ctx context.Context, cfg *config.Config, head string) (string, error) {
+	rev := head
+	if rev == "" && a.sess != nil && a.sess.ev.HeadSHA != "" {
+		rev = a.sess.ev.HeadSHA
+	}
+	if rev == "" {
+		rev = "HEAD"
+	}
+	out, err := a.deps.Git(cfg.Root).Git(ctx, "rev-parse", "--verify", "--end-of-options", rev+"^{commit}")
+	if err != nil {
+		return "", fmt.Errorf("resolve the commit to apply (%s): %w", rev, err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+func runLink(a *invocation) string {
+	if a.sess != nil && a.sess.ev.RunURL != "" {
+		return a.sess.ev.RunURL
+	}
+	return holder(a.deps.Getenv)
+}
+
+// applySelection returns the stacks to apply: each stack changed since its
+// last successful apply (so a failed or skipped run is caught up), or, for a
+// stack never applied, selected by detection; stacks whose last apply was
+// interrupted; and with --all every stack.
+func (a *invocation) applySelection(ctx context.Context, cfg *config.Config, records *applyRecords, o *selectOptions, head string) ([]tier.Stack, error) {
+	first, err := a.detect(ctx, cfg, o)
+	if err != nil {
+		return nil, err
+	}
+	if o.all {
+		return first.Selection.Stacks, nil
+	}
+	firstBy := map[plan.Stack]tier.Stack{}
+	for _, s := range first.Selection.Stacks {
+		firstBy[s.Key()] = s
+	}
+	since := map[string]map[plan.Stack]tier.Stack{} // by last-applied commit
+	var out []tier.Stack
+	for _, s := range tier.AllStacks(cfg) {
+		if !keep(o.tiers, s.Tier) || !keep(o.envs, s.Environment) {
+			continue
+		}
+		st := records.recs[s.Environment].Stacks[s.Tier]
+		var reasons []string
+		if st.Started != nil {
+			reasons = append(reasons, fmt.Sprintf("the apply of %s started %s was interrupted", short(st.Started.Commit), st.Started.At.UTC().Format(time.RFC3339)))
+		}
+		switch {
+		case st.Last == nil:
+			if f, ok := firstBy[s.Key()]; ok {
+				reasons = append(reasons, f.Reasons...)
+			}
+		case st.Last.Commit != head:
+			sel, ok := since[st.Last.Commit]
+			if !ok {
+				sel, err = a.selectSince(ctx, cfg, st.Last.Commit, head)
+				if err != nil {
+					return nil, err
+				}
+				since[st.Last.Commit] = sel
+			}
+			if f, ok := sel[s.Key()]; ok {
+				for _, r := range f.Reasons {
+					reasons = append(reasons, r+" (since the last apply at "+short(st.Last.Commit)+")")
+				}
+			}
+		}
+		if len(reasons) > 0 {
+			out = append(out, tier.Stack{Tier: s.Tier, Environment: s.Environment, Reasons: reasons})
+		}
+	}
+	return out, nil
+}
+
+// selectSince selects the stacks changed between base and head.
+func (a *invocation) selectSince(ctx context.Context, cfg *config.Config, base, head string) (map[plan.Stack]tier.Stack, error) {
+	d, err := a.detect(ctx, cfg, &selectOptions{base: base, head: head})
+	if err != nil {
+		return nil, fmt.Errorf("compare with the last apply at %s: %w", short(base), err)
+	}
+	out := map[plan.Stack]tier.Stack{}
+	for _, s := range d.Selection.Stacks {
+		out[s.Key()] = s
+	}
+	return out, nil
+}
+
+func short(sha string) string {
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
+}
+
+// applyRecords are the apply records of the environments being applied,
+// written back after every change so an interrupted run leaves a trace.
+type applyRecords struct {
+	store InventoryStore
+	mu    sync.Mutex
+	recs  map[string]*inventory.Applied
+}
+
+func (r *applyRecords) update(ctx context.Context, env string, change func(*inventory.Applied)) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rec := r.recs[env]
+	change(rec)
+	if err := r.store.PutApplied(context.WithoutCancel(ctx), env, rec); err != nil {
+		return fmt.Errorf("write the apply record of %s: %w", env, err)
+	}
+	return nil
+}
+
+// applier applies stacks.
+type applier struct {
+	*pipeline
+	store   InventoryStore
+	records *applyRecords
+	commit  string
+	run     string
+	// reviewed holds the fingerprints of the reviewed plans by stack, when
+	// --require-reviewed is set.
+	reviewed map[string]string
+
+	mu sync.Mutex
+	// published holds the inventory published in this run, by environment.
+	published map[string]publication
+}
+
+// applyStack plans a stack afresh, checks the plan against the reviewed one
+// when asked, applies its stages in order and publishes the inventory when
+// the tier owns it. The apply record says the stack started before anything
+// is applied, and is finished only when everything succeeded.
+func (ap *applier) applyStack(ctx context.Context, s tier.Stack, before []*stackOutcome) *stackOutcome {
+	out := &stackOutcome{stack: s}
+	t := ap.cfg.Tier(s.Tier)
+	for _, b := range before {
+		if b.failed() || strings.Contains(b.skipped, "failed") || strings.HasPrefix(b.skipped, "not applied: the plan changed") {
+			out.skipped = fmt.Sprintf("not applied: it needs %s, which was not applied", b.stack.Key())
+			return out
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		out.skipped = "not applied: the run was interrupted"
+		return out
+	}
+	start := time.Now()
+	log := ap.log.With("stack", s.Key().String())
+	log.Info("applying stack")
+	defer func() {
+		out.duration = time.Since(start)
+		log.Info("stack done", "duration", out.duration.Round(time.Millisecond), "failed", out.failed(), "skipped", out.skipped)
+	}()
+
+	var doc *inventory.Document
+	if consumesInventory(ap.cfg, t) {
+		var err error
+		if doc, err = ap.inventoryToApply(ctx, s, before); err != nil {
+			out.results = append(out.results, failedResult(s, plan.Terraform, "inventory", err))
+			return out
+		}
+		if doc == nil {
+			out.skipped = "not applied: the inventory did not change"
+			return out
+		}
+	}
+
+	// Plan every stage first: the stack's fingerprint covers them all.
+	var tf TerraformStage
+	if t.Terraform != nil {
+		stage, err := ap.terraformStage(s, t, inventoryVars(doc))
+		if err != nil {
+			out.results = append(out.results, failedResult(s, plan.Terraform, config.Expand(t.Terraform.Dir, s.Environment), err))
+			return out
+		}
+		tf = stage
+		r, err := stage.Plan(ctx, false)
+		if err != nil && r.Err == nil {
+			r.Err = err
+		}
+		r.Stack = s.Key()
+		out.results = append(out.results, r)
+		if r.Failed() {
+			return out
+		}
+	}
+	releases := t.ReleaseOrder()
+	for _, rel := range releases {
+		r := ap.helmStep(ctx, s, rel, doc, HelmStage.Plan)
+		out.results = append(out.results, r)
+		if r.Failed() {
+			return out
+		}
+	}
+	if ap.reviewed != nil {
+		fresh := plan.StackFingerprint(out.results)
+		want, ok := ap.reviewed[s.Key().String()]
+		switch {
+		case !ok:
+			out.skipped = "not applied: the reviewed report has no plan for this stack (--require-reviewed)"
+			return out
+		case want != fresh:
+			out.skipped = fmt.Sprintf("not applied: the plan changed since review (reviewed %s, now %s: %s)", want, fresh, summarize(out.results))
+			return out
+		}
+	}
+	if !out.hasChanges() && !t.PublishesInventory {
+		ap.finish(ctx, s, out, 0)
+		return out
+	}
+
+	if err := ap.records.update(ctx, s.Environment, func(r *inventory.Applied) {
+		r.Start(s.Tier, inventory.ApplyMark{Commit: ap.commit, At: time.Now().UTC(), Run: ap.run})
+	}); err != nil {
+		out.results = append(out.results, failedResult(s, plan.Terraform, "apply record", err))
+		return out
+	}
+	var version int64
+	for i := range out.results {
+		r := &out.results[i]
+		var err error
+		switch {
+		case r.Kind == plan.Terraform:
+			if r.HasChanges {
+				log.Info("applying terraform", "dir", r.Name)
+				err = tf.Apply(ctx)
+				r.Err = err
+			}
+			if err == nil && t.PublishesInventory {
+				var note string
+				version, note, err = ap.publish(ctx, s, t, tf)
+				if err != nil {
+					out.results = append(out.results, failedResult(s, plan.Terraform, "inventory", err))
+					r = &out.results[i]
+				} else {
+					r.Notes = append(r.Notes, note)
+				}
+			}
+		case r.Kind == plan.Helm && r.HasChanges:
+			log.Info("applying helm release", "release", r.Name)
+			res := ap.helmStep(ctx, s, releaseNamed(releases, r.Name), doc, HelmStage.Apply)
+			*r = res
+			err = res.Err
+		}
+		if err != nil {
+			skipRest(out.results[i+1:])
+			ap.abort(ctx, s)
+			return out
+		}
+	}
+	ap.finish(ctx, s, out, version)
+	return out
+}
+
+// skipRest marks planned changes that were not applied because an earlier
+// stage failed.
+func skipRest(results []plan.Result) {
+	for i := range results {
+		if results[i].HasChanges && !results[i].Failed() {
+			results[i].Skipped = "not applied: an earlier stage of the stack failed"
+			results[i].HasChanges = false
+		}
+	}
+}
+
+func releaseNamed(rs []config.Release, name string) config.Release {
+	for _, r := range rs {
+		if r.Release == name {
+			return r
+		}
+	}
+	return config.Release{Release: name}
+}
+
+// summarize describes a stack's planned changes in a few words.
+func summarize(results []plan.Result) string {
+	var c plan.Counts
+	for _, r := range results {
+		c = c.Plus(r.Counts)
+	}
+	return fmt.Sprintf("+%d ~%d -%d", c.Add+c.Replace, c.Change, c.Destroy+c.Replace)
+}
+
+// abort clears the stack's started mark after a failure: the failure is
+// reported; only a killed run leaves the mark behind.
+func (ap *applier) abort(ctx context.Context, s tier.Stack) {
+	if err := ap.records.update(ctx, s.Environment, func(r *inventory.Applied) { r.Abort(s.Tier) }); err != nil {
+		ap.log.Warn("could not update the apply record", "stack", s.Key().String(), "error", err)
+	}
+}
+
+// finish records the stack's successful apply at this commit.
+func (ap *applier) finish(ctx context.Context, s tier.Stack, out *stackOutcome, version int64) {
+	if out.failed() || out.skipped != "" {
+		return
+	}
+	err := ap.records.update(ctx, s.Environment, func(r *inventory.Applied) {
+		r.Finish(s.Tier, inventory.ApplyMark{Commit: ap.commit, At: time.Now().UTC(), Run: ap.run, InventoryVersion: version})
+	})
+	if err != nil {
+		out.results = append(out.results, failedResult(s, plan.Terraform, "apply record", err))
+	}
+}
+
+// publish builds the inventory from the tier's outputs and stores it; the
+// store reads it back before reporting success.
+func (ap *applier) publish(ctx context.Context, s tier.Stack, t *config.Tier, tf TerraformStage) (int64, string, error) {
+	outs, err := tf.Outputs(ctx)
+	if err != nil {
+		return 0, "", fmt.Errorf("read the outputs: %w", err)
+	}
+	doc, err := inventory.Build(inventory.BuildInput{
+		Environment: s.Environment, Tier: t.Name, Commit: ap.commit, Created: time.Now(),
+		Outputs: outs, IncludeSensitive: t.SensitiveOutputs,
+	})
+	if err != nil {
+		return 0, "", err
+	}
+	res, err := ap.store.Put(ctx, s.Environment, doc)
+	if err != nil {
+		return 0, "", fmt.Errorf("publish the inventory: %w", err)
+	}
+	ap.mu.Lock()
+	ap.published[s.Environment] = publication{doc: doc, written: res.Written}
+	ap.mu.Unlock()
+	if !res.Written {
+		return res.Version.Number, fmt.Sprintf("inventory unchanged (version %d)", res.Version.Number), nil
+	}
+	return res.Version.Number, fmt.Sprintf("inventory version %d published", res.Version.Number), nil
+}
+
+// publication is the inventory published in this run for an environment.
+type publication struct {
+	doc *inventory.Document
+	// written is false when the document was unchanged.
+	written bool
+}
+
+// inventoryToApply returns the inventory a consuming stack is applied with:
+// the one published in this run, else the stored one. It returns nil when
+// the stack is only selected because the inventory might change and the
+// publisher published no change.
+func (ap *applier) inventoryToApply(ctx context.Context, s tier.Stack, before []*stackOutcome) (*inventory.Document, error) {
+	ap.mu.Lock()
+	pub, ok := ap.published[s.Environment]
+	ap.mu.Unlock()
+	if ok {
+		if !pub.written && onlyBecauseOfInventory(s) {
+			return nil, nil
+		}
+		return pub.doc, nil
+	}
+	cur, err := ap.current(ctx, s.Environment)
+	if err != nil {
+		return nil, err
+	}
+	if cur == nil {
+		return &inventory.Document{Schema: inventory.SchemaV1, Environment: s.Environment}, nil
+	}
+	return cur, nil
+}
+
+// failedStacks returns an error naming the failed stacks, or nil.
+func failedStacks(outcomes []*stackOutcome) error {
+	var failed []string
+	for _, o := range outcomes {
+		if o.failed() {
+			failed = append(failed, o.stack.Key().String())
+		}
+	}
+	if len(failed) > 0 {
+		return &StacksFailedError{Stacks: failed, Total: len(outcomes)}
+	}
+	return nil
+}
+
+// reviewedFingerprints reads the fingerprints of the plans reviewed on the
+// pull or merge request merged as the head commit.
+func (a *invocation) reviewedFingerprints(ctx context.Context, envs []string) (map[string]string, error) {
+	s := a.sess
+	if s == nil || !s.ci() || s.ev.HeadSHA == "" {
+		return nil, usagef("--require-reviewed compares with the report on the merged pull or merge request: run it in CI on the merge commit")
+	}
+	host, err := s.codeHost(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("--require-reviewed: %w", err)
+	}
+	number, found, err := host.MergedChange(ctx, s.ev.HeadSHA)
+	if err != nil {
+		return nil, fmt.Errorf("--require-reviewed: find the merged pull or merge request of %s: %w", short(s.ev.HeadSHA), err)
+	}
+	if !found {
+		return nil, fmt.Errorf("--require-reviewed: no pull or merge request was merged as %s, so there is no reviewed plan to compare with", short(s.ev.HeadSHA))
+	}
+	out := map[string]string{}
+	for _, e := range envs {
+		c, ok, err := host.FindComment(ctx, number, scm.ReportMarker(e))
+		if err != nil {
+			return nil, fmt.Errorf("--require-reviewed: read the report of %s on #%d: %w", e, number, err)
+		}
+		if !ok {
+			continue
+		}
+		for k, v := range report.ParseFingerprints(c.Body) {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
