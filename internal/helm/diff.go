@@ -1,0 +1,138 @@
+package helm
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/tierdeploy/tierdeploy/internal/plan"
+)
+
+// objectChange is one object that differs between two sets.
+type objectChange struct {
+	address string
+	action  plan.Action
+	// diff is the object's unified diff, with headers.
+	diff string
+}
+
+// diffObjects compares the objects of two revisions of a release, old
+// (the deployed one; none for a first install) and new (the rendering),
+// object by object. A Secret's values are replaced by their sizes first
+// (see maskSecretPair); secrets returns them in clear for masking
+// elsewhere. Changes come sorted by address.
+func diffObjects(old, new []object) (changes []objectChange, secrets []string, err error) {
+	type pair struct{ a, b *object }
+	pairs := map[string]*pair{}
+	var keys []string
+	add := func(o *object, isNew bool) {
+		p, ok := pairs[o.key]
+		if !ok {
+			p = &pair{}
+			pairs[o.key] = p
+			keys = append(keys, o.key)
+		}
+		if isNew {
+			p.b = o
+		} else {
+			p.a = o
+		}
+	}
+	for i := range old {
+		add(&old[i], false)
+	}
+	for i := range new {
+		add(&new[i], true)
+	}
+	for _, k := range keys {
+		p := pairs[k]
+		c, s, err := diffObject(p.a, p.b)
+		if err != nil {
+			return nil, nil, err
+		}
+		secrets = append(secrets, s...)
+		if c.diff != "" {
+			changes = append(changes, c)
+		}
+	}
+	sort.Slice(changes, func(i, j int) bool { return changes[i].address < changes[j].address })
+	return changes, secrets, nil
+}
+
+// diffObject compares two revisions of one object; either may be nil.
+func diffObject(a, b *object) (objectChange, []string, error) {
+	var ba, bb map[string]any
+	if a != nil {
+		ba = a.body
+	}
+	if b != nil {
+		bb = b.body
+	}
+	var secrets []string
+	if isSecret(a) || isSecret(b) {
+		ba, bb, secrets = maskSecretPair(ba, bb)
+	}
+	ta, tb, err := texts(ba, bb)
+	if err != nil {
+		return objectChange{}, nil, err
+	}
+	c := objectChange{action: plan.Update}
+	from, to := "a/", "b/"
+	switch {
+	case a == nil:
+		c.address, c.action, from = b.address, plan.Create, "/dev/null"
+		to += c.address
+	case b == nil:
+		c.address, c.action, to = a.address, plan.Delete, "/dev/null"
+		from += c.address
+	default:
+		c.address = b.address
+		from += c.address
+		to += c.address
+	}
+	c.diff = unified(from, to, ta, tb)
+	return c, secrets, nil
+}
+
+// texts renders both sides; a nil side is empty.
+func texts(a, b map[string]any) (string, string, error) {
+	var ta, tb string
+	var err error
+	if a != nil {
+		if ta, err = yamlText(a); err != nil {
+			return "", "", err
+		}
+	}
+	if b != nil {
+		if tb, err = yamlText(b); err != nil {
+			return "", "", err
+		}
+	}
+	return ta, tb, nil
+}
+
+// fillResult sets the counts, resources, diff text and fingerprint of res
+// from changes. The diff text is masked afterwards by the caller.
+func fillResult(res *plan.Result, changes []objectChange) {
+	var text strings.Builder
+	lines := make([]string, 0, len(changes))
+	for _, c := range changes {
+		switch c.action {
+		case plan.Create:
+			res.Counts.Add++
+		case plan.Delete:
+			res.Counts.Destroy++
+		default:
+			res.Counts.Change++
+		}
+		res.Resources = append(res.Resources, plan.ResourceChange{Address: c.address, Action: c.action})
+		text.WriteString(c.diff)
+		sum := sha256.Sum256([]byte(c.diff))
+		lines = append(lines, fmt.Sprintf("%s %s %s", c.address, c.action, hex.EncodeToString(sum[:])))
+	}
+	res.HasChanges = len(changes) > 0
+	res.Diff = text.String()
+	res.Fingerprint = plan.Fingerprint(plan.Helm, lines)
+}

@@ -1,0 +1,172 @@
+package helm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/tierdeploy/tierdeploy/internal/config"
+	"github.com/tierdeploy/tierdeploy/internal/inventory"
+	"github.com/tierdeploy/tierdeploy/internal/plan"
+)
+
+// DefaultTimeout is how long Apply waits for a release's objects to become
+// ready when the release sets no timeout.
+const DefaultTimeout = 5 * time.Minute
+
+// DefaultMaxHistory is how many revisions of a release are kept when the
+// release sets no max_history (Helm's own default for upgrades).
+const DefaultMaxHistory = 10
+
+// Options configure a Stage: one Helm release of one stack.
+type Options struct {
+	// Log receives the stage's progress, with the attributes stack and
+	// release; Helm's own messages come at debug level. Nil discards it.
+	Log *slog.Logger
+	// Kubeconfig is the kubeconfig file. Empty means what kubectl uses:
+	// $KUBECONFIG, else ~/.kube/config, else the service account of the
+	// pod the step runs in.
+	Kubeconfig string
+	// KubeContext selects a context of the kubeconfig (the environment's
+	// kube_context); empty means its current context.
+	KubeContext string
+	// HTTPClient fetches chart repository indexes, charts and OCI
+	// artifacts; nil means http.DefaultClient (proxies from the
+	// environment).
+	HTTPClient *http.Client
+	// RepoCacheDir keeps the chart archives downloaded from repositories in
+	// this run and the Kubernetes discovery cache, so stages share them;
+	// empty means no cache on disk. Repository indexes and OCI pulls are
+	// also cached in memory for the life of the process.
+	RepoCacheDir string
+
+	// Root is the absolute repository root; a local chart path and the
+	// values files are relative to it.
+	Root string
+	// Stack is stamped on every Result. Its Environment replaces the
+	// {environment} placeholder in the release's chart, values files and
+	// namespace (expanding twice does no harm).
+	Stack plan.Stack
+	// Release is the release to plan, apply or check.
+	Release config.Release
+	// Namespace is the namespace of a release that names none; empty
+	// means "default".
+	Namespace string
+	// Inventory is the environment's inventory (published, or predicted by
+	// the infrastructure plan), which inventory_values read. Nil means none
+	// exists: a release that maps inventory keys then fails with a
+	// *MissingInventoryKeyError.
+	Inventory *inventory.Document
+
+	// connect replaces the connection to Kubernetes in tests.
+	connect func(ctx context.Context) (*cluster, error)
+}
+
+// Stage plans, applies and checks one Helm release. Its methods run one at
+// a time; stages of different releases run in parallel.
+type Stage struct {
+	opts Options
+	rel  config.Release
+	ns   string
+	log  *slog.Logger
+
+	mu   sync.Mutex
+	conn *cluster
+	// progress receives Helm's waiting messages during Apply.
+	progress *progress
+}
+
+// New returns a Stage for opts. It checks the options and expands the
+// {environment} placeholder; it contacts nothing.
+func New(opts Options) (*Stage, error) {
+	rel := opts.Release
+	env := opts.Stack.Environment
+	if rel.Release == "" {
+		return nil, errors.New("helm stage: the release has no name")
+	}
+	if rel.Chart == "" {
+		return nil, fmt.Errorf("helm stage: release %s has no chart", rel.Release)
+	}
+	rel.Chart = config.Expand(rel.Chart, env)
+	rel.Namespace = config.Expand(rel.Namespace, env)
+	rel.Values = expandAll(rel.Values, env)
+	if (rel.IsLocalChart() || len(rel.Values) > 0) && !filepath.IsAbs(opts.Root) {
+		return nil, fmt.Errorf("helm stage: release %s: the repository root %q is not absolute", rel.Release, opts.Root)
+	}
+	ns := rel.Namespace
+	if ns == "" {
+		ns = opts.Namespace
+	}
+	if ns == "" {
+		ns = "default"
+	}
+	log := opts.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Stage{opts: opts, rel: rel, ns: ns, progress: &progress{}}
+	s.log = log.With("stack", opts.Stack.String(), "release", rel.Release)
+	return s, nil
+}
+
+func expandAll(ss []string, env string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = config.Expand(s, env)
+	}
+	return out
+}
+
+// String names the stage in logs.
+func (s *Stage) String() string { return "running helm release " + s.rel.Release }
+
+// Namespace returns the namespace the release is deployed to.
+func (s *Stage) Namespace() string { return s.ns }
+
+// timeout returns how long Apply waits.
+func (s *Stage) timeout() time.Duration {
+	if t := time.Duration(s.rel.Timeout); t > 0 {
+		return t
+	}
+	return DefaultTimeout
+}
+
+// maxHistory returns how many revisions are kept.
+func (s *Stage) maxHistory() int {
+	if s.rel.MaxHistory > 0 {
+		return s.rel.MaxHistory
+	}
+	return DefaultMaxHistory
+}
+
+// cluster returns the stage's connection, making it on first use.
+func (s *Stage) cluster(ctx context.Context) (*cluster, error) {
+	if s.conn != nil {
+		return s.conn, nil
+	}
+	connect := s.opts.connect
+	if connect == nil {
+		connect = s.connectKube
+	}
+	c, err := connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.conn = c
+	return c, nil
+}
+
+// newResult returns an empty Result for the stage.
+func (s *Stage) newResult() plan.Result {
+	return plan.Result{Stack: s.opts.Stack, Kind: plan.Helm, Name: s.rel.Release}
+}
+
+// unreachable wraps the reason the cluster did not answer.
+func (s *Stage) unreachable(err error) error {
+	return &ClusterUnreachableError{Context: s.opts.KubeContext, Err: err}
+}

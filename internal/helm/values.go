@@ -1,0 +1,146 @@
+package helm
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"helm.sh/helm/v4/pkg/chart/v2/loader"
+
+	"github.com/tierdeploy/tierdeploy/internal/inventory"
+)
+
+// values returns the release's values: its values files merged in order
+// (a later file wins, maps merge key by key, as with helm -f), then each
+// inventory_values entry set at its chart value path. sensitive holds the
+// values that came from sensitive inventory keys, as text, for masking.
+func (s *Stage) values() (vals map[string]any, sensitive []string, err error) {
+	vals = map[string]any{}
+	for _, f := range s.rel.Values {
+		path := f
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(s.opts.Root, f)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, nil, fmt.Errorf("helm release %s: read values file: %w", s.rel.Release, err)
+		}
+		v, err := loader.LoadValues(bytes.NewReader(data))
+		if err != nil {
+			return nil, nil, fmt.Errorf("helm release %s: values file %s: %w", s.rel.Release, f, err)
+		}
+		vals = loader.MergeMaps(vals, v)
+	}
+	for _, path := range slices.Sorted(maps.Keys(s.rel.InventoryValues)) {
+		key := s.rel.InventoryValues[path]
+		v, secret, err := s.lookup(path, key)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := setPath(vals, splitPath(path), v); err != nil {
+			return nil, nil, fmt.Errorf("helm release %s: inventory_values %s: %w", s.rel.Release, path, err)
+		}
+		if secret {
+			sensitive = append(sensitive, leaves(v)...)
+		}
+	}
+	return vals, sensitive, nil
+}
+
+// lookup reads one inventory key.
+func (s *Stage) lookup(path, key string) (any, bool, error) {
+	missing := func(err error) error {
+		return &MissingInventoryKeyError{Release: s.rel.Release, Value: path, Key: key,
+			Environment: s.opts.Stack.Environment, Err: err}
+	}
+	doc := s.opts.Inventory
+	if doc == nil {
+		return nil, false, missing(fmt.Errorf("inventory key %q: no inventory is published for environment %q: %w",
+			key, s.opts.Stack.Environment, inventory.ErrNotFound))
+	}
+	v, secret, err := inventory.Lookup(doc, key)
+	if err != nil {
+		var ke *inventory.KeyError
+		if errors.As(err, &ke) {
+			return nil, false, missing(err)
+		}
+		return nil, false, fmt.Errorf("helm release %s: inventory_values %s: %w", s.rel.Release, path, err)
+	}
+	return v, secret, nil
+}
+
+// splitPath splits a dotted chart value path; a backslash keeps the dot
+// after it in the key, as in helm --set ("podAnnotations.eks\.amazonaws\.com/role").
+func splitPath(path string) []string {
+	var parts []string
+	var cur strings.Builder
+	for i := 0; i < len(path); i++ {
+		switch c := path[i]; {
+		case c == '\\' && i+1 < len(path) && path[i+1] == '.':
+			cur.WriteByte('.')
+			i++
+		case c == '.':
+			parts = append(parts, cur.String())
+			cur.Reset()
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	return append(parts, cur.String())
+}
+
+// setPath sets v at path in vals, creating maps on the way. A value other
+// than a map on the way is an error rather than overwritten, since a
+// values file set it on purpose.
+func setPath(vals map[string]any, path []string, v any) error {
+	cur := vals
+	for i, p := range path[:len(path)-1] {
+		next, ok := cur[p]
+		if !ok || next == nil {
+			m := map[string]any{}
+			cur[p] = m
+			cur = m
+			continue
+		}
+		m, ok := next.(map[string]any)
+		if !ok {
+			return fmt.Errorf("%s is %T in the values files, not a map", strings.Join(path[:i+1], "."), next)
+		}
+		cur = m
+	}
+	cur[path[len(path)-1]] = v
+	return nil
+}
+
+// leaves returns the scalar values in v as text: the forms in which they
+// can appear in a rendered manifest. Booleans and nulls are left out: they
+// hide nothing.
+func leaves(v any) []string {
+	switch t := v.(type) {
+	case string:
+		return []string{t}
+	case int64:
+		return []string{strconv.FormatInt(t, 10)}
+	case float64:
+		return []string{strconv.FormatFloat(t, 'f', -1, 64)}
+	case map[string]any:
+		var out []string
+		for _, x := range t {
+			out = append(out, leaves(x)...)
+		}
+		return out
+	case []any:
+		var out []string
+		for _, x := range t {
+			out = append(out, leaves(x)...)
+		}
+		return out
+	}
+	return nil
+}
