@@ -282,6 +282,7 @@ func (ap *applier) applyStack(ctx context.Context, s tier.Stack, before []*stack
 	log.Info("applying stack")
 	defer func() {
 		out.duration = time.Since(start)
+		ap.logs.flush(s.Key(), "apply "+s.Key().String(), secretsOf(out.results))
 		log.Info("stack done", "duration", out.duration.Round(time.Millisecond), "failed", out.failed(), "skipped", out.skipped)
 	}()
 

@@ -96,6 +96,7 @@ func (p *pipeline) driftStack(ctx context.Context, s tier.Stack) *stackOutcome {
 	log.Info("checking drift")
 	defer func() {
 		out.duration = time.Since(start)
+		p.logs.flush(s.Key(), "drift "+s.Key().String(), secretsOf(out.results))
 		log.Info("drift checked", "duration", out.duration.Round(time.Millisecond), "drift", out.hasChanges(), "failed", out.failed())
 	}()
 	var doc *inventory.Document

@@ -31,6 +31,7 @@ type pipeline struct {
 	workDir string
 	cache   string
 	store   inventoryReader
+	logs    *folder
 
 	invMu sync.Mutex
 	inv   map[string]currentInventory
@@ -71,6 +72,10 @@ func (o *stackOutcome) hasChanges() bool {
 // close).
 func (a *invocation) newPipeline(ctx context.Context, cfg *config.Config, stacks []tier.Stack) (*pipeline, error) {
 	p := &pipeline{cfg: cfg, deps: a.deps, log: a.log, inv: map[string]currentInventory{}}
+	p.logs = &folder{main: a.log, out: a.deps.Stderr, format: a.globals.logFormat, bufs: map[plan.Stack]*lockedBuffer{}}
+	if a.sess != nil && a.sess.ci() {
+		p.logs.fold, p.logs.runner = true, a.sess.runner
+	}
 	needsTerraform := slices.ContainsFunc(stacks, func(s tier.Stack) bool { return cfg.Tier(s.Tier).Terraform != nil })
 	if needsTerraform {
 		if a.deps.Terraform == nil {
@@ -137,7 +142,7 @@ func (p *pipeline) terraformStage(s tier.Stack, t *config.Tier, vars map[string]
 		LockTimeout:    time.Duration(p.cfg.Terraform.LockTimeout),
 		WorkDir:        filepath.Join(p.workDir, "terraform"),
 		PluginCacheDir: p.cache,
-		Log:            p.log,
+		Log:            p.logs.logger(s.Key()),
 	}
 	for _, f := range tf.VarFiles {
 		spec.VarFiles = append(spec.VarFiles, filepath.Join(p.cfg.Root, filepath.FromSlash(config.Expand(f, s.Environment))))

@@ -109,6 +109,7 @@ func (p *pipeline) planStack(ctx context.Context, s tier.Stack, before []*stackO
 	log.Info("planning stack", "reasons", len(s.Reasons))
 	defer func() {
 		out.duration = time.Since(start)
+		p.logs.flush(s.Key(), "plan "+s.Key().String(), secretsOf(out.results))
 		log.Info("stack planned", "duration", out.duration.Round(time.Millisecond), "changes", out.hasChanges(), "failed", out.failed())
 	}()
 
@@ -228,7 +229,7 @@ func (p *pipeline) helmStep(ctx context.Context, s tier.Stack, rel config.Releas
 	}
 	stage, err := p.deps.NewHelm(HelmSpec{
 		Stack: s.Key(), Release: rel, Root: p.cfg.Root, KubeContext: kube, Inventory: doc,
-		WorkDir: filepath.Join(p.workDir, "helm"), Log: p.log,
+		WorkDir: filepath.Join(p.workDir, "helm"), Log: p.logs.logger(s.Key()),
 	})
 	if err != nil {
 		return failedResult(s, plan.Helm, rel.Release, err)
