@@ -6,14 +6,17 @@ with the task's blocks. The schedule and the blocks below are an example:
 list your own pipelines.
 """
 
+import os
 from datetime import datetime, timedelta
 
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
-from airflow.sdk import DAG, Variable
+from airflow.sdk import DAG
 
-POD_TEMPLATE_FILE = Variable.get(
-    "meltano_pod_template_file",
-    default="/opt/airflow/pod_templates/meltano/pod-template.yaml",
+# Set in deploy/airflow/values.yaml; read from the environment, not the
+# metadata database, so that parsing this file costs no query.
+POD_TEMPLATE_FILE = os.environ.get(
+    "AIRFLOW_VAR_MELTANO_POD_TEMPLATE_FILE",
+    "/opt/airflow/pod_templates/meltano/pod-template.yaml",
 )
 
 PIPELINES = {
