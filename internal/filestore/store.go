@@ -62,10 +62,14 @@ func (s *Store) versionPath(env string, n int64) string {
 // LockPath returns the lock file of the environment.
 func (s *Store) LockPath(env string) string { return filepath.Join(s.opts.Dir, env+".lock") }
 
-// checkEnv rejects environment names that are not plain file names.
+// checkEnv rejects environment names that are not plain file names, and
+// those whose inventory file would be another environment's apply record.
 func checkEnv(env string) error {
 	if env == "" || env == "." || env == ".." || strings.ContainsAny(env, `/\`) || strings.HasPrefix(env, ".") {
 		return fmt.Errorf("file inventory store: environment name %q cannot be used as a file name", env)
+	}
+	if strings.HasSuffix(env, appliedSuffix) {
+		return fmt.Errorf("file inventory store: environment name %q ends in %s, which names apply records", env, appliedSuffix)
 	}
 	return nil
 }
@@ -269,6 +273,10 @@ func (s *Store) Put(ctx context.Context, env string, doc *inventory.Document) (i
 	return inventory.PutResult{Version: version(next, doc.Commit, s.opts.Now()), Written: true}, nil
 }
 
+// rename is os.Rename; tests replace it to make a write fail at its last
+// step.
+var rename = os.Rename
+
 // writeFile replaces path atomically: a synced temporary file in the same
 // directory is renamed over it, then the directory is synced.
 func writeFile(path string, data []byte) (err error) {
@@ -297,7 +305,7 @@ func writeFile(path string, data []byte) (err error) {
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := rename(tmp, path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return syncDir(dir)

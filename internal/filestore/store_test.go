@@ -26,6 +26,8 @@ type inventoryStore interface {
 	History(ctx context.Context, env string) ([]inventory.Version, error)
 	Put(ctx context.Context, env string, doc *inventory.Document) (inventory.PutResult, error)
 	Acquire(ctx context.Context, env, holder string, ttl time.Duration) (func(context.Context) error, error)
+	GetApplied(ctx context.Context, env string) (*inventory.Applied, error)
+	PutApplied(ctx context.Context, env string, a *inventory.Applied) error
 }
 
 var (

@@ -102,3 +102,14 @@ func encode(v any) (json.RawMessage, error) {
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
+
+// indent indents compact JSON by two spaces and adds a final newline; what
+// names the document in errors.
+func indent(compact []byte, what string) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, compact, "", "  "); err != nil {
+		return nil, fmt.Errorf("indent %s: %w", what, err)
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
+}

@@ -10,5 +10,9 @@
 // reader masks them.
 //
 // The package also holds the value types shared by the inventory stores
-// (ssmstore, filestore): Version, PutResult, Lease and their errors.
+// (ssmstore, filestore): Version, PutResult, Lease and their errors, and the
+// apply record (schema tierdeploy.applied/v1), which the stores keep next to
+// each environment's inventory: per stack, the commit of its last successful
+// apply and the apply in progress, so that apply selects the stacks changed
+// since their last success and notices an apply that was interrupted.
 package inventory

@@ -75,12 +75,7 @@ func (d *Document) MarshalIndent() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, b, "", "  "); err != nil {
-		return nil, fmt.Errorf("indent inventory: %w", err)
-	}
-	buf.WriteByte('\n')
-	return buf.Bytes(), nil
+	return indent(b, "inventory")
 }
 
 // MarshalJSON implements json.Marshaler with the canonical encoding.

@@ -8,7 +8,7 @@ import (
 )
 
 // ErrInvalid is matched (with errors.Is) by every error that reports a bad
-// inventory document; callers treat it as bad input.
+// inventory document or apply record; callers treat it as bad input.
 var ErrInvalid = errors.New("invalid inventory document")
 
 // ErrKeyNotFound is matched by the error Lookup returns for a missing key.
@@ -31,11 +31,15 @@ var ErrLocked = errors.New("inventory lock is held")
 // over: the work done under it was not protected from other writers.
 var ErrLeaseLost = errors.New("inventory lease expired and was taken over")
 
-// InvalidError is the error Parse returns: the first problem found in a
-// document. It matches ErrInvalid.
+// InvalidError is the error Parse and ParseApplied return: the first problem
+// found in a document. It matches ErrInvalid.
 type InvalidError struct {
-	// Field is the top-level field at fault, or empty for the document as a
-	// whole.
+	// Kind names the kind of document when it is not the inventory document,
+	// such as "apply record"; empty means the inventory document.
+	Kind string
+	// Field is the field at fault, or empty for the document as a whole.
+	// Nested fields of an apply record are dotted paths, such as
+	// "stacks.infrastructure.last.commit".
 	Field   string
 	Problem string
 	// Err is the underlying decoding error, if any.
@@ -43,10 +47,14 @@ type InvalidError struct {
 }
 
 func (e *InvalidError) Error() string {
-	if e.Field == "" {
-		return "invalid inventory document: " + e.Problem
+	kind := e.Kind
+	if kind == "" {
+		kind = "inventory document"
 	}
-	return fmt.Sprintf("invalid inventory document: field %q: %s", e.Field, e.Problem)
+	if e.Field == "" {
+		return "invalid " + kind + ": " + e.Problem
+	}
+	return fmt.Sprintf("invalid %s: field %q: %s", kind, e.Field, e.Problem)
 }
 
 // Unwrap returns the underlying decoding error.

@@ -46,15 +46,8 @@ func Parse(data []byte) (*Document, error) {
 		return nil, &InvalidError{Field: "schema",
 			Problem: fmt.Sprintf("unknown schema %q (this version of tierdeploy reads %s)", schema, SchemaV1)}
 	}
-	for _, k := range sortedKeys(raw) {
-		if !slices.ContainsFunc(fields, func(f field) bool { return f.name == k }) {
-			return nil, &InvalidError{Field: k, Problem: "unknown field"}
-		}
-	}
-	for _, f := range fields {
-		if _, ok := raw[f.name]; f.required && !ok {
-			return nil, &InvalidError{Field: f.name, Problem: "missing"}
-		}
+	if err := checkFields(raw, "", fields); err != nil {
+		return nil, err
 	}
 	d := &Document{Schema: schema}
 	for _, f := range []struct {
@@ -72,12 +65,8 @@ func Parse(data []byte) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.Created, err = time.Parse(time.RFC3339, created); err != nil {
-		return nil, &InvalidError{Field: "created", Problem: fmt.Sprintf("%q is not an RFC 3339 time", created), Err: err}
-	}
-	d.Created = d.Created.UTC()
-	if y := d.Created.Year(); y < 1 || y > 9999 {
-		return nil, &InvalidError{Field: "created", Problem: fmt.Sprintf("%q is out of range", created)}
+	if d.Created, err = parseTime(created, "created"); err != nil {
+		return nil, err
 	}
 	if d.Values, err = parseValues(raw["values"]); err != nil {
 		return nil, err
@@ -89,19 +78,28 @@ func Parse(data []byte) (*Document, error) {
 }
 
 // splitTop reads the top-level object into its raw fields.
-func splitTop(data []byte) (map[string]json.RawMessage, error) {
+func splitTop(data []byte) (map[string]json.RawMessage, error) { return splitObject(data, "") }
+
+// splitObject reads a JSON object into its raw fields, rejecting duplicate
+// keys. path names the object in errors; it is empty for the top level.
+func splitObject(data []byte, path string) (map[string]json.RawMessage, error) {
 	malformed := func(err error) error {
-		return &InvalidError{Problem: "malformed JSON: " + err.Error(), Err: err}
+		return &InvalidError{Field: path, Problem: "malformed JSON: " + err.Error(), Err: err}
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	tok, err := dec.Token()
-	if errors.Is(err, io.EOF) {
+	switch {
+	case errors.Is(err, io.EOF) && path == "":
 		return nil, &InvalidError{Problem: "empty"}
-	}
-	if err != nil {
+	case errors.Is(err, io.EOF):
+		return nil, &InvalidError{Field: path, Problem: "must be an object"}
+	case err != nil:
 		return nil, malformed(err)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		if path != "" {
+			return nil, &InvalidError{Field: path, Problem: "must be an object"}
+		}
 		return nil, &InvalidError{Problem: "not a JSON object"}
 	}
 	raw := map[string]json.RawMessage{}
@@ -119,7 +117,7 @@ func splitTop(data []byte) (map[string]json.RawMessage, error) {
 			return nil, malformed(err)
 		}
 		if _, dup := raw[k]; dup {
-			return nil, &InvalidError{Field: k, Problem: "appears twice"}
+			return nil, &InvalidError{Field: join(path, k), Problem: "appears twice"}
 		}
 		raw[k] = v
 	}
@@ -127,9 +125,38 @@ func splitTop(data []byte) (map[string]json.RawMessage, error) {
 		return nil, malformed(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, &InvalidError{Problem: "unexpected data after the JSON object"}
+		return nil, &InvalidError{Field: path, Problem: "unexpected data after the JSON object"}
 	}
 	return raw, nil
+}
+
+// checkFields rejects fields of the object at path that are not listed,
+// then required fields that are missing, each in a fixed order.
+func checkFields(raw map[string]json.RawMessage, path string, known []field) error {
+	for _, k := range sortedKeys(raw) {
+		if !slices.ContainsFunc(known, func(f field) bool { return f.name == k }) {
+			return &InvalidError{Field: join(path, k), Problem: "unknown field"}
+		}
+	}
+	for _, f := range known {
+		if _, ok := raw[f.name]; f.required && !ok {
+			return &InvalidError{Field: join(path, f.name), Problem: "missing"}
+		}
+	}
+	return nil
+}
+
+// parseTime reads an RFC 3339 time into UTC; field names it in errors.
+func parseTime(s, field string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, &InvalidError{Field: field, Problem: fmt.Sprintf("%q is not an RFC 3339 time", s), Err: err}
+	}
+	t = t.UTC()
+	if y := t.Year(); y < 1 || y > 9999 {
+		return time.Time{}, &InvalidError{Field: field, Problem: fmt.Sprintf("%q is out of range", s)}
+	}
+	return t, nil
 }
 
 func stringField(raw map[string]json.RawMessage, name string) (string, error) {

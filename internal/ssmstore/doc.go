@@ -15,9 +15,24 @@
 // document, named "<name>.lock", that holds the holder's name, a random token
 // and an expiry. See Store.Acquire.
 //
+// The apply record (inventory.Applied: per stack, the commit of the last
+// successful apply and the apply in progress) is another parameter next to
+// the document, "<name>.applied". It is a String, not a SecureString: it
+// holds commits, times, run addresses and inventory version numbers, nothing
+// secret, so it needs no KMS key. Like the document, it uses the Standard
+// tier while it fits in 4096 bytes and the Advanced tier up to 8192 bytes. A
+// stack takes about 200 bytes with a CI run address, and 160 more while an
+// apply is in progress, so some 18 stacks fit the Standard tier and 40 the
+// Advanced one. Each write is a new version, read back and compared. A
+// missing parameter reads as an empty record. The store does not lock the
+// record itself: callers hold the environment's lease (Acquire) while they
+// read-modify-write it, from GetApplied until PutApplied returns.
+//
 // IAM permissions: ssm:GetParameter, ssm:PutParameter,
 // ssm:GetParameterHistory, ssm:LabelParameterVersion and
 // ssm:DeleteParameter on the document and its lock;
 // ssm:UnlabelParameterVersion on the document once it reaches 100 versions;
-// kms:Encrypt and kms:Decrypt on the KMS key.
+// ssm:GetParameter and ssm:PutParameter on "<name>.applied" (a policy whose
+// resource is "<name>*" covers all three parameters); kms:Encrypt and
+// kms:Decrypt on the KMS key, for the document only.
 package ssmstore

@@ -14,7 +14,8 @@ import (
 // inventory yet.
 var ErrNotFound = inventory.ErrNotFound
 
-// ErrTooLarge is matched by TooLargeError.
+// ErrTooLarge is matched by TooLargeError, and by the error PutApplied
+// returns for an apply record that does not fit in a parameter.
 var ErrTooLarge = errors.New("inventory too large for ssm")
 
 // TooLargeError means a document does not fit in an SSM parameter. It names

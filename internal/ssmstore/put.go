@@ -52,7 +52,18 @@ func (s *Store) Put(ctx context.Context, env string, doc *inventory.Document) (i
 		return inventory.PutResult{}, fmt.Errorf("put inventory: read the current one first: %w", err)
 	}
 
-	number, err := s.write(ctx, name, string(body), tier)
+	in := &ssm.PutParameterInput{
+		Name:        aws.String(name),
+		Value:       aws.String(string(body)),
+		Type:        types.ParameterTypeSecureString,
+		Overwrite:   aws.Bool(true),
+		Tier:        tier,
+		Description: aws.String("tierdeploy inventory (" + inventory.SchemaV1 + ")"),
+	}
+	if s.opts.KMSKeyID != "" {
+		in.KeyId = aws.String(s.opts.KMSKeyID)
+	}
+	number, err := s.write(ctx, in)
 	if err != nil {
 		return inventory.PutResult{}, err
 	}
@@ -97,19 +108,9 @@ func tierFor(name string, doc *inventory.Document, size int) (types.ParameterTie
 // write puts a new version and returns its number. A parameter that is
 // already Advanced stays so (SSM refuses to downgrade). When SSM refuses a
 // 101st version because the oldest one has a label, the oldest version's
-// labels are removed so that SSM can drop it.
-func (s *Store) write(ctx context.Context, name, value string, tier types.ParameterTier) (int64, error) {
-	in := &ssm.PutParameterInput{
-		Name:        aws.String(name),
-		Value:       aws.String(value),
-		Type:        types.ParameterTypeSecureString,
-		Overwrite:   aws.Bool(true),
-		Tier:        tier,
-		Description: aws.String("tierdeploy inventory (" + inventory.SchemaV1 + ")"),
-	}
-	if s.opts.KMSKeyID != "" {
-		in.KeyId = aws.String(s.opts.KMSKeyID)
-	}
+// labels are removed so that SSM can drop it. in may be changed.
+func (s *Store) write(ctx context.Context, in *ssm.PutParameterInput) (int64, error) {
+	name := aws.ToString(in.Name)
 	for range 3 {
 		out, err := s.api.PutParameter(ctx, in)
 		switch {
