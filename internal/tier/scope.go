@@ -68,16 +68,28 @@ func newScoper(cfg *config.Config) *scoper {
 func (s *scoper) scope(p string, envs []string) map[string]bool {
 	var out map[string]bool
 	for _, t := range s.templates {
-		if !t.holdsAny(p) {
+		// A directory written with the placeholder holds environments by
+		// name: a folder of an unconfigured one is still an environment's.
+		// A file or glob may match a sibling whose name merely fits
+		// (values.yaml beside {environment}.yaml), so only the configured
+		// environments count there.
+		if t.isDir && !t.holdsAny(p) {
+			continue
+		}
+		var hit []string
+		for _, e := range envs {
+			if t.holds(p, e) {
+				hit = append(hit, e)
+			}
+		}
+		if !t.isDir && len(hit) == 0 {
 			continue
 		}
 		if out == nil {
 			out = map[string]bool{}
 		}
-		for _, e := range envs {
-			if t.holds(p, e) {
-				out[e] = true
-			}
+		for _, e := range hit {
+			out[e] = true
 		}
 	}
 	return out

@@ -25,7 +25,7 @@ tiers:
     helm:
       - release: web
         chart: charts/web
-        values: [deploy/common.yaml, "deploy/{environment}/web.yaml"]
+        values: [deploy/common.yaml, "deploy/{environment}/web.yaml", "deploy/web/{environment}.yaml"]
         inventory_values: {db.host: database.host}
   - name: infrastructure
     paths: ["terraform/**"]
@@ -56,6 +56,9 @@ var repo = fstest.MapFS{
 	"deploy/common.yaml":                     {},
 	"deploy/staging/web.yaml":                {},
 	"deploy/prod/web.yaml":                   {},
+	"deploy/web/staging.yaml":                {},
+	"deploy/web/prod.yaml":                   {},
+	"deploy/web/values.yaml":                 {},
 	"monitoring/values.yaml":                 {},
 }
 
@@ -125,6 +128,15 @@ func TestSelect(t *testing.T) {
 		{name: "environment values file",
 			paths: []string{"deploy/prod/web.yaml"},
 			want:  map[string][]string{"project/prod": {"deploy/prod/web.yaml"}}},
+		{name: "environment file named by the placeholder",
+			paths: []string{"deploy/web/prod.yaml"},
+			want:  map[string][]string{"project/prod": {"deploy/web/prod.yaml"}}},
+		{name: "sibling of an environment file is not environment-specific",
+			paths: []string{"deploy/web/values.yaml"},
+			want: map[string][]string{
+				"project/staging": {"deploy/web/values.yaml"},
+				"project/prod":    {"deploy/web/values.yaml"},
+			}},
 		{name: "shared values file",
 			paths: []string{"deploy/common.yaml"},
 			want: map[string][]string{
