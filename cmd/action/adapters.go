@@ -18,6 +18,7 @@ import (
 func deps(args []string) app.Deps {
 	return app.Deps{
 		Args:         args,
+		Stdin:        os.Stdin,
 		Stdout:       os.Stdout,
 		Stderr:       os.Stderr,
 		Getenv:       os.Getenv,

@@ -38,10 +38,10 @@ func (b *lockedBuffer) Write(p []byte) (int, error) {
 	return b.buf.Write(p)
 }
 
-// logger returns the stack's logger.
+// logger returns the stack's logger; the stages add the stack attribute.
 func (f *folder) logger(s plan.Stack) *slog.Logger {
 	if !f.fold {
-		return f.main.With("stack", s.String())
+		return f.main
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -50,7 +50,7 @@ func (f *folder) logger(s plan.Stack) *slog.Logger {
 		b = &lockedBuffer{}
 		f.bufs[s] = b
 	}
-	return newLogger(b, f.format).With("stack", s.String())
+	return newLogger(b, f.format)
 }
 
 // flush writes the stack's kept log in a group, masking the secrets.

@@ -291,7 +291,7 @@ func (m *model) durationSuffix(d time.Duration) string {
 
 func duration(d time.Duration) string {
 	if d >= time.Second {
-		d = d.Round(100 * time.Millisecond)
+		return d.Round(100 * time.Millisecond).String()
 	}
-	return d.String()
+	return d.Round(time.Millisecond).String()
 }
