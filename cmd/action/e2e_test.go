@@ -157,11 +157,13 @@ func TestPlanOnGitHubKeepsOneComment(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(full), report[strings.Index(report, "\n")+1:strings.Index(report, "\n")+60])
 
-	// The same plan again: only the reads that find the comment.
+	// The same plan again: only the reads that find the comments: three
+	// pages for staging's, and three for prod's, which would be updated to
+	// say prod is no longer affected had an earlier push affected it.
 	gh.resetCalls()
 	code, _ = run(t, "plan", "--chdir", r.Dir)
 	require.Equal(t, 0, code)
-	require.Equal(t, 3, gh.count("GET"))
+	require.Equal(t, 6, gh.count("GET"))
 	require.Equal(t, 0, gh.count("POST")+gh.count("PATCH"))
 
 	// A new push changes the plan: the same comment is updated.
@@ -210,7 +212,7 @@ func TestPlanOnGitLabKeepsOneNote(t *testing.T) {
 	require.Contains(t, string(dotenv), "TIERDEPLOY_HAS_CHANGES=true")
 	widget, err := os.ReadFile(filepath.Join(r.Dir, gitlabTerraformDir, "infrastructure.staging.json"))
 	require.NoError(t, err)
-	require.JSONEq(t, `{"create":0,"update":1,"delete":0}`, string(widget))
+	require.JSONEq(t, `{"create":6,"update":0,"delete":0}`, string(widget)) // nothing is applied yet
 
 	gl.resetCalls()
 	code, _ = run(t, "plan", "--chdir", r.Dir)

@@ -216,9 +216,9 @@ func runDetect(ctx context.Context, a *invocation) error {
 
 // setSelectionOutputs sets the stacks and matrix outputs (compact JSON).
 func setSelectionOutputs(r CIRunner, sel tier.Selection) error {
-	stacks := sel.Stacks
-	if stacks == nil {
-		stacks = []tier.Stack{}
+	stacks := make([]string, 0, len(sel.Stacks))
+	for _, s := range sel.Stacks {
+		stacks = append(stacks, s.Key().String())
 	}
 	for name, v := range map[string]any{runner.OutputStacks: stacks, runner.OutputMatrix: sel.Matrix()} {
 		b, err := json.Marshal(v)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -149,6 +150,9 @@ func (g *GitLab) SetOutput(name, value string) error {
 			g.keys = g.keys[:len(g.keys)-1]
 		}
 		return &DotenvTooLargeError{Size: b.Len(), Limit: g.o.DotenvLimit}
+	}
+	if err := os.MkdirAll(filepath.Dir(g.o.DotenvPath), 0o755); err != nil {
+		return fmt.Errorf("write dotenv outputs: %w", err)
 	}
 	if err := os.WriteFile(g.o.DotenvPath, []byte(b.String()), 0o644); err != nil {
 		return fmt.Errorf("write dotenv outputs: %w", err)

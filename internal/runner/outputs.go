@@ -4,8 +4,9 @@ package runner
 // SetOutput turns them into dotenv variables (has-changes becomes
 // TIERDEPLOY_HAS_CHANGES).
 const (
-	// OutputStacks lists the affected stacks as compact JSON, the stacks of
-	// detect --format json: [{"tier":...,"environment":...,"reasons":[...]}].
+	// OutputStacks lists the affected stacks as a compact JSON list of
+	// "tier/environment" names, in dependency order (the reasons are in the
+	// report and in detect --format json).
 	OutputStacks = "stacks"
 	// OutputMatrix is the fan-out matrix as compact JSON:
 	// {"include":[{"tier":"infrastructure","environment":"prod"}]}.
