@@ -25,7 +25,7 @@ func (s *Stage) chartSource() string {
 		if v == "" {
 			v = "(latest)"
 		}
-		return fmt.Sprintf("%s %s from %s", s.rel.Chart, v, s.rel.Repo)
+		return fmt.Sprintf("%s %s from %s", s.rel.Chart, v, redactURL(s.rel.Repo))
 	}
 	return s.rel.Chart
 }
