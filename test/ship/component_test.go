@@ -1,0 +1,146 @@
+package ship
+
+import (
+	"bytes"
+	"io"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
+)
+
+// componentFile is the GitLab CI/CD component.
+const componentFile = "templates/tierdeploy.yml"
+
+// componentInput is one input of the component's spec.
+type componentInput struct {
+	Description string   `yaml:"description"`
+	Type        string   `yaml:"type"`
+	Default     any      `yaml:"default"`
+	Options     []string `yaml:"options"`
+	Regex       string   `yaml:"regex"`
+}
+
+// component is the component's two YAML documents: the spec header and the
+// jobs, the latter as text (it holds $[[ ]] blocks) and decoded.
+type component struct {
+	inputs map[string]componentInput
+	body   string
+	jobs   map[string]map[string]any
+}
+
+func readComponent(t *testing.T) component {
+	t.Helper()
+	raw := readFile(t, componentFile)
+	_, body, ok := bytes.Cut(raw, []byte("\n---\n"))
+	require.True(t, ok, "%s: no --- between the spec and the jobs", componentFile)
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	var spec struct {
+		Spec struct {
+			Inputs map[string]componentInput `yaml:"inputs"`
+		} `yaml:"spec"`
+	}
+	dec.KnownFields(true)
+	require.NoError(t, dec.Decode(&spec))
+	jobs := map[string]map[string]any{}
+	require.NoError(t, dec.Decode(&jobs))
+	var extra any
+	require.ErrorIs(t, dec.Decode(&extra), io.EOF, "%s holds more than two documents", componentFile)
+	return component{inputs: spec.Spec.Inputs, body: string(body), jobs: jobs}
+}
+
+// job returns the job whose name is prefix-name with the default prefix.
+func (c component) job(t *testing.T, name string) map[string]any {
+	t.Helper()
+	j, ok := c.jobs["$[[ inputs.job-prefix ]]-"+name]
+	require.True(t, ok, "%s has no %s job (jobs: %v)", componentFile, name, slices.Sorted(maps.Keys(c.jobs)))
+	return j
+}
+
+// inputRe finds the inputs the jobs interpolate.
+var inputRe = regexp.MustCompile(`\$\[\[\s*inputs\.([\w-]+)\s*(?:\|[^\]]*)?\]\]`)
+
+func TestComponentInputs(t *testing.T) {
+	c := readComponent(t)
+	used := map[string]bool{}
+	for _, m := range inputRe.FindAllStringSubmatch(c.body, -1) {
+		used[m[1]] = true
+	}
+	declared := slices.Sorted(maps.Keys(c.inputs))
+	require.Equal(t, declared, slices.Sorted(maps.Keys(used)), "every input is used and every used input declared")
+	for _, want := range []string{"stage", "config", "environment", "command", "image", "image-version",
+		"plan-rules", "apply-rules", "drift-rules"} {
+		require.Contains(t, declared, want)
+	}
+	for name, in := range c.inputs {
+		require.NotEmpty(t, strings.TrimSpace(in.Description), "input %s has no description", name)
+		require.NotNil(t, in.Default, "input %s has no default, so every include must set it", name)
+		if in.Regex != "" {
+			_, err := regexp.Compile(in.Regex)
+			require.NoError(t, err, "input %s", name)
+		}
+	}
+	require.Equal(t, []string{"all", "plan", "apply", "drift"}, c.inputs["command"].Options)
+	for _, name := range []string{"plan-rules", "apply-rules", "drift-rules"} {
+		require.Equal(t, "array", c.inputs[name].Type, name)
+	}
+}
+
+func TestComponentJobs(t *testing.T) {
+	c := readComponent(t)
+	for _, name := range []string{"plan", "apply", "drift"} {
+		t.Run(name, func(t *testing.T) {
+			j := c.job(t, name)
+			image, _ := j["image"].(map[string]any)
+			require.Equal(t, []any{""}, image["entrypoint"], "the image's entrypoint is tierdeploy; GitLab needs it reset to run the script")
+			require.Equal(t, "$[[ inputs.image ]]:$[[ inputs.image-version ]]", image["name"])
+			require.Equal(t, "$[[ inputs.stage ]]", j["stage"])
+
+			script, _ := j["script"].([]any)
+			var call string
+			for _, line := range script {
+				if s, _ := line.(string); strings.HasPrefix(s, "tierdeploy ") {
+					call = s
+				}
+			}
+			require.NotEmpty(t, call, "the script does not run tierdeploy from PATH")
+			require.Contains(t, strings.Fields(call), name, "the %s job runs another command: %s", name, call)
+
+			rules, _ := j["rules"].([]any)
+			require.Len(t, rules, 2, "a rule for the command input, then the rules input")
+			require.Equal(t, "$[[ inputs."+name+"-rules ]]", rules[1])
+			first, _ := rules[0].(map[string]any)
+			require.Equal(t, "never", first["when"])
+			require.Contains(t, first["if"], `"`+name+`"`)
+
+			artifacts, _ := j["artifacts"].(map[string]any)
+			reports, _ := artifacts["reports"].(map[string]any)
+			require.Equal(t, ".tierdeploy/outputs.env", reports["dotenv"], "where tierdeploy writes its outputs on GitLab")
+			require.Equal(t, "always", artifacts["when"], "keep the report of a failed job too")
+		})
+	}
+	require.Equal(t, "$[[ inputs.job-prefix ]]", c.job(t, "apply")["resource_group"], "one apply at a time")
+	require.Equal(t, c.job(t, "apply")["resource_group"], c.job(t, "drift")["resource_group"], "no drift check during an apply")
+	for _, name := range []string{"plan", "drift"} {
+		af, _ := c.job(t, name)["allow_failure"].(map[string]any)
+		require.Equal(t, []any{2}, af["exit_codes"], "%s: exit code 2 (changes, drift) is a warning, not a failure", name)
+	}
+	require.NotContains(t, c.job(t, "apply"), "allow_failure")
+}
+
+func TestComponentDocumented(t *testing.T) {
+	c := readComponent(t)
+	doc := string(readFile(t, "templates/README.md"))
+	var missing []string
+	for name := range c.inputs {
+		if !strings.Contains(doc, "`"+name+"`") {
+			missing = append(missing, name)
+		}
+	}
+	require.Empty(t, missing, "templates/README.md does not describe these inputs")
+	require.Contains(t, doc, "GITLAB_TOKEN", "templates/README.md does not say which token the jobs need")
+}
