@@ -63,6 +63,13 @@ func diffObjects(old, new []object) (changes []objectChange, secrets []string, e
 
 // diffObject compares two revisions of one object; either may be nil.
 func diffObject(a, b *object) (objectChange, []string, error) {
+	if a != nil && b != nil && a.raw != "" && a.raw == b.raw {
+		var secrets []string
+		if isSecret(a) {
+			_, _, secrets = maskSecretPair(a.body, nil)
+		}
+		return objectChange{address: a.address}, secrets, nil
+	}
 	var ba, bb map[string]any
 	if a != nil {
 		ba = a.body

@@ -86,7 +86,7 @@ func (s *Stage) drift(ctx context.Context, res *plan.Result) error {
 		s.log.WarnContext(ctx, "values not read: values from sensitive inventory keys are not masked", "error", err)
 	}
 	res.Secrets = append(res.Secrets, sensitive...)
-	objs, err := manifestObjects(h.current.Manifest, nil, false, s.ns, c.scope)
+	objs, err := newObjectParser(s.ns, c.scope).manifestObjects(h.current.Manifest, nil, false)
 	if err != nil {
 		return fmt.Errorf("revision %d: %w", h.current.Version, err)
 	}

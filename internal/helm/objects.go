@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	yamlv2 "go.yaml.in/yaml/v2"
 	release "helm.sh/helm/v4/pkg/release/v1"
 	releaseutil "helm.sh/helm/v4/pkg/release/v1/util"
 	"sigs.k8s.io/yaml"
@@ -26,6 +27,21 @@ type object struct {
 	namespace  string
 	name       string
 	body       map[string]any
+	// raw is the document as rendered: two objects with the same raw
+	// text are the same.
+	raw string
+}
+
+// objectParser parses manifests into objects, parsing each distinct
+// document once: most documents of two revisions of a release are equal.
+type objectParser struct {
+	ns    string
+	scope scopeFunc
+	cache map[string]object
+}
+
+func newObjectParser(ns string, scope scopeFunc) *objectParser {
+	return &objectParser{ns: ns, scope: scope, cache: map[string]object{}}
 }
 
 // scopeFunc reports whether a kind is namespaced; known is false when it
@@ -49,7 +65,7 @@ var clusterScoped = map[string]bool{
 // release's hooks other than tests (an upgrade runs them; tests run only
 // on request). Objects without a namespace get ns unless they are cluster
 // scoped. They come back sorted by address.
-func manifestObjects(manifest string, hooks []*release.Hook, withHooks bool, ns string, scope scopeFunc) ([]object, error) {
+func (p *objectParser) manifestObjects(manifest string, hooks []*release.Hook, withHooks bool) ([]object, error) {
 	docs := []string{manifest}
 	if withHooks {
 		for _, h := range hooks {
@@ -63,12 +79,18 @@ func manifestObjects(manifest string, hooks []*release.Hook, withHooks bool, ns 
 	seen := map[string]int{}
 	for _, d := range docs {
 		for _, doc := range releaseutil.SplitManifests(d) {
-			o, ok, err := parseObject(doc, ns, scope)
-			if err != nil {
-				return nil, err
-			}
+			o, ok := p.cache[doc]
 			if !ok {
-				continue
+				var err error
+				o, ok, err = parseObject(doc, p.ns, p.scope)
+				if err != nil {
+					return nil, err
+				}
+				if !ok {
+					continue
+				}
+				o.raw = doc
+				p.cache[doc] = o
 			}
 			// A key rendered twice is applied twice, the last one winning.
 			if i, dup := seen[o.key]; dup {
@@ -162,11 +184,7 @@ func decodeJSON(j []byte) (map[string]any, error) {
 // diff compares, so that the order and layout of the templates do not
 // count as changes.
 func yamlText(body map[string]any) (string, error) {
-	j, err := json.Marshal(body)
-	if err != nil {
-		return "", err
-	}
-	y, err := yaml.JSONToYAML(j)
+	y, err := yamlv2.Marshal(body)
 	if err != nil {
 		return "", err
 	}

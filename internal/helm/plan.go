@@ -83,11 +83,12 @@ func (s *Stage) compare(res *plan.Result, c *cluster, r *rendering, sensitive []
 		res.Notes = append(res.Notes, NoteServer)
 	}
 	manifest, hooks := r.previous()
-	old, err := manifestObjects(manifest, hooks, true, s.ns, c.scope)
+	parser := newObjectParser(s.ns, c.scope)
+	old, err := parser.manifestObjects(manifest, hooks, true)
 	if err != nil {
 		return fmt.Errorf("deployed revision %d: %w", r.hist.current.Version, err)
 	}
-	cur, err := manifestObjects(r.rel.Manifest, r.rel.Hooks, true, s.ns, c.scope)
+	cur, err := parser.manifestObjects(r.rel.Manifest, r.rel.Hooks, true)
 	if err != nil {
 		return fmt.Errorf("rendered manifest: %w", err)
 	}
