@@ -3,6 +3,8 @@ package helm
 import (
 	"encoding/base64"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -361,4 +363,36 @@ func TestPlanChartErrors(t *testing.T) {
 			assert.True(t, res.Failed())
 		})
 	}
+}
+
+func TestPlanWithKubeconfigOfADeadCluster(t *testing.T) {
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	require.NoError(t, os.WriteFile(kubeconfig, []byte(`apiVersion: v1
+kind: Config
+clusters:
+- name: dead
+  cluster: {server: "https://127.0.0.1:1"}
+users:
+- name: admin
+  user: {token: not-a-secret}
+contexts:
+- name: dead
+  context: {cluster: dead, user: admin}
+current-context: dead
+`), 0o600))
+	opts := stageOptions(t, nil)
+	opts.connect = nil
+	opts.Kubeconfig = kubeconfig
+	opts.KubeContext = "dead"
+	opts.RepoCacheDir = t.TempDir()
+
+	res, err := newStage(t, opts).Plan(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, []string{NoteClient}, res.Notes)
+	assert.Equal(t, 5, res.Counts.Add)
+
+	_, err = newStage(t, opts).Drift(t.Context())
+	var ue *ClusterUnreachableError
+	require.ErrorAs(t, err, &ue)
+	assert.Contains(t, err.Error(), `kubernetes cluster of kubeconfig context "dead" unreachable: `)
 }
