@@ -67,7 +67,7 @@ func changeNodes(t *testing.T, r *gittest.Repo, n string) string {
 }
 
 // offlineTofu puts the project's OpenTofu on PATH with the provider mirror.
-func offlineTofu(t *testing.T) {
+func offlineTofu(t testing.TB) {
 	tofu := testtools.Tofu(t)
 	for _, kv := range testtools.TofuEnv(t) {
 		k, v, _ := strings.Cut(kv, "=")
@@ -93,7 +93,7 @@ func lastLines(s string, n int) string {
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
-func clearCI(t *testing.T) {
+func clearCI(t testing.TB) {
 	for _, k := range []string{"GITHUB_ACTIONS", "GITLAB_CI", "CI_MERGE_REQUEST_IID", "GITHUB_EVENT_PATH"} {
 		t.Setenv(k, "")
 	}
