@@ -34,6 +34,14 @@ K8S_BIN="$K8S_DIR/bin"
 STAGES="$K8S_DIR/kwok-stages.yaml"
 mkdir -p "$K8S_BIN"
 
+# Two installs at once (two `make test` runs) would build into the same
+# directory; the second waits for the first and then finds everything there.
+exec 9>"$K8S_DIR/.lock"
+if ! flock -n 9; then
+  log "another install of k8s is running; waiting for it"
+  flock 9
+fi
+
 # stamped NAME VALUE succeeds when $K8S_BIN/.NAME.version holds VALUE.
 stamped() { [ "$(cat "$K8S_BIN/.$1.version" 2>/dev/null)" = "$2" ]; }
 stamp() { printf '%s\n' "$2" >"$K8S_BIN/.$1.version"; }
@@ -74,7 +82,7 @@ staging_replaces() {
 }
 
 build_control_plane() {
-  local want="$K8S_VERSION $K8S_STAGING_PINS" c missing=""
+  local want="$K8S_VERSION${K8S_STAGING_PINS:+ $K8S_STAGING_PINS}" c missing=""
   for c in kube-apiserver kube-controller-manager kube-scheduler; do
     [ -x "$K8S_BIN/$c" ] || missing=1
   done
