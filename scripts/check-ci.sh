@@ -8,14 +8,15 @@
 #      repository: .gitlab-ci.yml with the component of that commit
 #      (--preview, --list), the component's jobs in each kind of pipeline
 #      (test/ship/testdata/component.gitlab-ci.yml), and the plan job run with
-#      --force-shell-executor on examples/two-tier with bin/tierdeploy and
-#      .tools/bin/tofu, once as a merge request pipeline and once as a push
-#      to the default branch with the GitLab platform on (outputs, reports).
+#      --force-shell-executor on examples/two-tier with tierdeploy (built
+#      from the working tree) and .tools/bin/tofu, once as a merge request
+#      pipeline and once as a push to the default branch with the GitLab
+#      platform on (outputs, reports).
 # The tools come from scripts/install-tools.sh (actionlint, ci-validators).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-export PATH="$ROOT/bin:$ROOT/.tools/bin:$PATH"
+export PATH="$ROOT/.tools/bin:$PATH"
 
 say() { printf 'check-ci: %s\n' "$*" >&2; }
 fail() { printf 'check-ci: error: %s\n' "$*" >&2; exit 1; }
@@ -78,9 +79,13 @@ fi
 say "actionlint: ${#workflows[@]} workflows"
 
 # --- 4. gitlab-ci-local ------------------------------------------------------
-for f in bin/tierdeploy .tools/bin/tofu .tools/tofu.tfrc; do
-  [ -e "$f" ] || fail "$f is missing: run make build and scripts/install-tools.sh tofu providers"
+for f in .tools/bin/tofu .tools/tofu.tfrc; do
+  [ -e "$f" ] || fail "$f is missing: run scripts/install-tools.sh tofu providers"
 done
+# The job calls tierdeploy from PATH: a build of the working tree, so that a
+# stale bin/tierdeploy cannot pass for it.
+CGO_ENABLED=0 go build -trimpath -o "$work/bin/tierdeploy" ./cmd/action || fail "go build ./cmd/action failed"
+export PATH="$work/bin:$PATH"
 repo="$work/repo"
 mkdir -p "$repo" "$work/home"
 files -- . | rsync -a --files-from=- ./ "$repo/"
