@@ -40,7 +40,10 @@ if [ -x "$gcl" ]; then
   have=$(sed -n 's/^[[:space:]]*"version": "\(.*\)",$/\1/p' "$npm_dir/node_modules/gitlab-ci-local/package.json" | head -1)
 fi
 if [ "$have" != "$GITLAB_CI_LOCAL_VERSION" ]; then
-  command -v npm >/dev/null || die "npm is not on PATH: install Node.js 20 and npm (Debian: apt-get install -y nodejs npm)"
+  command -v npm >/dev/null || apt_install nodejs npm
+  node_major=$(node --version 2>/dev/null | sed -n 's/^v\([0-9]*\)\..*/\1/p')
+  [ "${node_major:-0}" -ge 20 ] ||
+    die "gitlab-ci-local $GITLAB_CI_LOCAL_VERSION needs Node.js 20 or later, and node is $(node --version 2>/dev/null || echo missing) (Debian 13 ships Node.js 20)"
   log "installing gitlab-ci-local $GITLAB_CI_LOCAL_VERSION from npm into $npm_dir"
   mkdir -p "$npm_dir"
   npm install --prefix "$npm_dir" --no-audit --no-fund --loglevel=error \
