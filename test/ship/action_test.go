@@ -57,7 +57,7 @@ func TestActionMetadata(t *testing.T) {
 	require.NotEmpty(t, a.Branding.Color)
 
 	require.ElementsMatch(t, []string{"command", "config", "environment", "tiers", "github-token",
-		"detailed-exitcode", "parallelism", "working-directory"}, slices.Collect(maps.Keys(a.Inputs)))
+		"detailed-exitcode", "parallelism", "require-reviewed", "working-directory"}, slices.Collect(maps.Keys(a.Inputs)))
 	for name, in := range a.Inputs {
 		require.NotEmpty(t, strings.TrimSpace(in.Description), "input %s has no description", name)
 		require.False(t, in.Required, "input %s: every input has a default", name)
@@ -92,7 +92,7 @@ func TestActionArgsReachTheCLI(t *testing.T) {
 	}
 	set := map[string]string{
 		"config": "tierdeploy.yaml", "environment": "staging,prod", "tiers": "infrastructure",
-		"detailed-exitcode": "true", "parallelism": "3", "working-directory": "deploy",
+		"detailed-exitcode": "true", "parallelism": "3", "require-reviewed": "true", "working-directory": "deploy",
 	}
 	commands := cliCommands(t)
 	for _, command := range []string{"plan", "apply", "drift", "detect"} {
@@ -117,6 +117,9 @@ func TestActionArgsReachTheCLI(t *testing.T) {
 					}
 					if command == "plan" {
 						require.Contains(t, args, "--detailed-exitcode=true")
+					}
+					if command == "apply" {
+						require.Contains(t, args, "--require-reviewed=true")
 					}
 					if command != "detect" {
 						require.Contains(t, args, "--parallelism=3")
