@@ -6,7 +6,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 export PATH="$ROOT/.tools/bin:$PATH"
 
-unformatted=$(gofmt -l $(git ls-files '*.go'; git ls-files --others --exclude-standard '*.go'))
+mapfile -t gofiles < <(git ls-files --cached --others --exclude-standard '*.go')
+unformatted=$(gofmt -l "${gofiles[@]}")
 if [ -n "$unformatted" ]; then
   printf 'check: gofmt would change:\n%s\n' "$unformatted" >&2
   exit 1

@@ -26,7 +26,10 @@ components=("$@")
 [ ${#components[@]} -gt 0 ] || components=("${all[@]}")
 for c in "${components[@]}"; do
   script="$ROOT/scripts/tools/$c.sh"
-  [ -f "$script" ] && [ "$c" != lib ] || { printf 'install-tools: error: unknown component %s (known: %s)\n' "$c" "${all[*]}" >&2; exit 1; }
+  if [ ! -f "$script" ] || [ "$c" = lib ]; then
+    printf 'install-tools: error: unknown component %s (known: %s)\n' "$c" "${all[*]}" >&2
+    exit 1
+  fi
   start=$(date +%s)
   bash "$script"
   took=$(( $(date +%s) - start ))

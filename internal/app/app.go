@@ -75,6 +75,10 @@ func Main(ctx context.Context, deps Deps) int {
 // outcome (2: changes or drift present).
 func run(ctx context.Context, deps Deps) (int, error) {
 	args := deps.Args
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		fmt.Fprintf(deps.Stdout, "tierdeploy %s\n", Version())
+		return ExitOK, nil
+	}
 	g, rest, err := parseGlobals(args, deps.Stderr)
 	if err != nil {
 		return 0, err

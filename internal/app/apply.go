@@ -31,13 +31,11 @@ func runApply(ctx context.Context, a *invocation) error {
 	var o applyOptions
 	o.sel.register(fs)
 	fs.BoolVar(&o.requireReviewed, "require-reviewed", false, "apply a stack only when its fresh plan is the plan reviewed on the merged pull or merge request")
-	fs.IntVar(&o.parallelism, "parallelism", runtime.NumCPU(), "apply at most `n` independent stacks at once")
+	o.parallelism = runtime.NumCPU()
+	fs.Var(countFlag{&o.parallelism}, "parallelism", "apply at most `n` independent stacks at once (default: the number of CPUs)")
 	fs.StringVar(&o.reportFile, "report", "", "also write the report to `file`")
 	if err := a.parse(fs, "apply [--tier T]... [--environment E]... [--base REV] [--head REV] [--all] [--require-reviewed] [--parallelism N]"); err != nil {
 		return err
-	}
-	if o.parallelism < 1 {
-		return usagef("--parallelism must be at least 1, not %d", o.parallelism)
 	}
 	sess, err := a.session(ctx)
 	if err != nil {

@@ -29,14 +29,13 @@ func runDrift(ctx context.Context, a *invocation) error {
 	var tiers, envs listFlag
 	fs.Var(&tiers, "tier", "only this `tier` (repeatable)")
 	fs.Var(&envs, "environment", "only this `environment` (repeatable)")
-	parallelism := fs.Int("parallelism", runtime.NumCPU(), "check at most `n` stacks at once")
+	parallelism := new(int)
+	*parallelism = runtime.NumCPU()
+	fs.Var(countFlag{parallelism}, "parallelism", "check at most `n` stacks at once (default: the number of CPUs)")
 	reportFile := fs.String("report", "", "also write the summary to `file`")
 	noIssues := fs.Bool("no-issues", false, "do not open, update or close drift issues")
 	if err := a.parse(fs, "drift [--tier T]... [--environment E]... [--parallelism N] [--no-issues]"); err != nil {
 		return err
-	}
-	if *parallelism < 1 {
-		return usagef("--parallelism must be at least 1, not %d", *parallelism)
 	}
 	if _, err := a.session(ctx); err != nil {
 		return err

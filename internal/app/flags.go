@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 )
 
@@ -98,5 +99,29 @@ func (l *listFlag) Set(v string) error {
 			*l = append(*l, s)
 		}
 	}
+	return nil
+}
+
+// countFlag is a positive whole number flag whose empty value keeps the
+// default (an action input left empty passes --parallelism=).
+type countFlag struct{ n *int }
+
+func (c countFlag) String() string {
+	if c.n == nil {
+		return ""
+	}
+	return strconv.Itoa(*c.n)
+}
+
+func (c countFlag) Set(v string) error {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return fmt.Errorf("must be a whole number of at least 1, not %q", v)
+	}
+	*c.n = n
 	return nil
 }

@@ -33,12 +33,10 @@ func runPlan(ctx context.Context, a *invocation) error {
 	o.sel.register(fs)
 	fs.StringVar(&o.reportFile, "report", "", "write the report to `file` instead of standard output")
 	fs.BoolVar(&o.detailedExitcode, "detailed-exitcode", false, "exit 2 when any stack has changes")
-	fs.IntVar(&o.parallelism, "parallelism", runtime.NumCPU(), "plan at most `n` stacks at once")
+	o.parallelism = runtime.NumCPU()
+	fs.Var(countFlag{&o.parallelism}, "parallelism", "plan at most `n` stacks at once (default: the number of CPUs)")
 	if err := a.parse(fs, "plan [--tier T]... [--environment E]... [--base REV] [--head REV] [--all] [--report FILE] [--detailed-exitcode] [--parallelism N]"); err != nil {
 		return err
-	}
-	if o.parallelism < 1 {
-		return usagef("--parallelism must be at least 1, not %d", o.parallelism)
 	}
 	sess, err := a.session(ctx)
 	if err != nil {
@@ -82,7 +80,7 @@ func runPlan(ctx context.Context, a *invocation) error {
 
 	commit := a.commit(ctx, cfg, d.Head)
 	failed := a.planOutcome(outcomes, o.detailedExitcode)
-	published := a.publishPlan(ctx, cfg, outcomes, commit, o.reportFile)
+	published := a.publishPlan(ctx, cfg, outcomes, commit, o.reportFile, &o.sel)
 	if failed != nil {
 		return failed
 	}

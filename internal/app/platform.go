@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/tierdeploy/tierdeploy/internal/changes"
 	"github.com/tierdeploy/tierdeploy/internal/config"
@@ -162,6 +163,9 @@ func (s *session) apiChanges(ctx context.Context, base, head string) ([]changes.
 func (s *session) reportPath(getenv func(string) string) string {
 	switch s.ev.Platform {
 	case event.GitHub:
+		if d := getenv("GITHUB_WORKSPACE"); d != "" {
+			return filepath.Join(d, ".tierdeploy", "report.md")
+		}
 		if d := getenv("RUNNER_TEMP"); d != "" {
 			return filepath.Join(d, "tierdeploy", "report.md")
 		}
@@ -171,6 +175,23 @@ func (s *session) reportPath(getenv func(string) string) string {
 		}
 	}
 	return ""
+}
+
+// outputPath returns the report path as later steps see it: relative to the
+// workspace when inside it (a docker action's /github/workspace is another
+// path on the runner), else as is.
+func (s *session) outputPath(path string, getenv func(string) string) string {
+	ws := getenv("GITHUB_WORKSPACE")
+	if s.ev.Platform == event.GitLab {
+		ws = getenv("CI_PROJECT_DIR")
+	}
+	if ws == "" || path == "" {
+		return path
+	}
+	if rel, err := filepath.Rel(ws, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return path
 }
 
 // annotateConfig turns configuration problems into annotations on the

@@ -22,7 +22,7 @@ import (
 // CI job keeps, the job summary, the step outputs, and one comment per
 // environment on the pull or merge request. The report is written to the
 // summary and the log before any API call, so a failing API never loses it.
-func (a *invocation) publishPlan(ctx context.Context, cfg *config.Config, outcomes []*stackOutcome, commit, reportFile string) error {
+func (a *invocation) publishPlan(ctx context.Context, cfg *config.Config, outcomes []*stackOutcome, commit, reportFile string, sel *selectOptions) error {
 	s := a.sess
 	for _, o := range outcomes {
 		for _, r := range o.results {
@@ -64,14 +64,14 @@ func (a *invocation) publishPlan(ctx context.Context, cfg *config.Config, outcom
 	}
 	for name, value := range map[string]string{
 		runner.OutputHasChanges: strconv.FormatBool(changes),
-		runner.OutputReportPath: path,
+		runner.OutputReportPath: s.outputPath(path, a.deps.Getenv),
 		runner.OutputExitCode:   strconv.Itoa(a.planExitCode(outcomes)),
 	} {
 		if err := s.runner.SetOutput(name, value); err != nil {
 			return fmt.Errorf("set output %s: %w", name, err)
 		}
 	}
-	return a.comment(ctx, cfg, outcomes, commit)
+	return a.comment(ctx, cfg, outcomes, commit, sel)
 }
 
 // terraformReporter writes GitLab's Terraform report for the merge request
@@ -149,9 +149,14 @@ func (a *invocation) writeSummary(cfg *config.Config, outcomes []*stackOutcome, 
 // comment keeps one report comment per environment on the pull or merge
 // request. An environment with no affected stack updates its comment (if
 // there is one from an earlier push) to say so, and creates none.
-func (a *invocation) comment(ctx context.Context, cfg *config.Config, outcomes []*stackOutcome, commit string) error {
+func (a *invocation) comment(ctx context.Context, cfg *config.Config, outcomes []*stackOutcome, commit string, sel *selectOptions) error {
 	s := a.sess
 	if !s.ev.IsChange() {
+		return nil
+	}
+	if len(sel.tiers) > 0 {
+		// A report of some tiers would replace the environment's full one.
+		a.log.Warn("not commenting: --tier plans only part of each environment; the report is in the job summary and log (fan out by --environment to keep one comment per environment)")
 		return nil
 	}
 	if s.ev.Fork {
@@ -164,6 +169,9 @@ func (a *invocation) comment(ctx context.Context, cfg *config.Config, outcomes [
 	}
 	var errs []error
 	for _, env := range cfg.EnvironmentNames() {
+		if !keep(sel.envs, env) {
+			continue // another job's environment: leave its comment alone
+		}
 		marker := scm.ReportMarker(env)
 		in := planReportInput(env, outcomes, commit, s.budget())
 		in.FullOutputHint = fullOutputHint(s.ev)
@@ -277,7 +285,7 @@ func (a *invocation) publishApply(ctx context.Context, cfg *config.Config, outco
 	}
 	for name, value := range map[string]string{
 		runner.OutputHasChanges: strconv.FormatBool(applied),
-		runner.OutputReportPath: path,
+		runner.OutputReportPath: s.outputPath(path, a.deps.Getenv),
 		runner.OutputExitCode:   strconv.Itoa(code),
 	} {
 		if err := s.runner.SetOutput(name, value); err != nil {
