@@ -25,6 +25,7 @@ func deps(args []string) app.Deps {
 		Git:          func(dir string) app.GitRunner { return &changes.Git{Dir: dir} },
 		Terraform:    terraformFinder{},
 		NewTerraform: newTerraform,
+		NewHelm:      newHelm,
 		NewStore:     newStore,
 		ReadFile:     os.ReadFile,
 		NewRunner:    newRunner,

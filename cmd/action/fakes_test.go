@@ -24,9 +24,14 @@ type fakeHost struct {
 	srv *httptest.Server
 
 	mu    sync.Mutex
-	notes []note
+	notes []note // the list being served (GitLab: the merge request's)
 	next  int64
 	calls map[string]int
+	// GitHub: comments by issue or pull request number, pull requests by
+	// merge commit, issues.
+	byNumber map[int][]note
+	pulls    map[string][]ghPull
+	issues   []*ghIssue
 }
 
 func (f *fakeHost) count(method string) int {
@@ -38,6 +43,9 @@ func (f *fakeHost) count(method string) int {
 func (f *fakeHost) snapshot() []note {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.byNumber != nil {
+		return append([]note(nil), f.byNumber[7]...)
+	}
 	return append([]note(nil), f.notes...)
 }
 
@@ -47,11 +55,14 @@ func (f *fakeHost) resetCalls() {
 	f.calls = map[string]int{}
 }
 
-// seed adds comments written by others.
+// seed adds comments written by others (on pull request 7 on GitHub).
 func (f *fakeHost) seed(n int) {
 	for i := range n {
 		f.next++
 		f.notes = append(f.notes, note{ID: f.next, Body: fmt.Sprintf("looks good %d", i)})
+	}
+	if f.byNumber != nil {
+		f.byNumber[7] = f.notes
 	}
 }
 
@@ -117,16 +128,36 @@ func (f *fakeHost) update(w http.ResponseWriter, r *http.Request, id string, lim
 }
 
 var (
-	ghList   = regexp.MustCompile(`^/repos/acme/infra/issues/(\d+)/comments$`)
-	ghUpdate = regexp.MustCompile(`^/repos/acme/infra/issues/comments/(\d+)$`)
-	glNotes  = regexp.MustCompile(`^/api/v4/projects/42/merge_requests/(\d+)/notes$`)
-	glNote   = regexp.MustCompile(`^/api/v4/projects/42/merge_requests/(\d+)/notes/(\d+)$`)
+	ghList      = regexp.MustCompile(`^/repos/acme/infra/issues/(\d+)/comments$`)
+	ghUpdate    = regexp.MustCompile(`^/repos/acme/infra/issues/comments/(\d+)$`)
+	ghPulls     = regexp.MustCompile(`^/repos/acme/infra/commits/([0-9a-f]+)/pulls$`)
+	ghIssuePath = regexp.MustCompile(`^/repos/acme/infra/issues/(\d+)$`)
+	glNotes     = regexp.MustCompile(`^/api/v4/projects/42/merge_requests/(\d+)/notes$`)
+	glNote      = regexp.MustCompile(`^/api/v4/projects/42/merge_requests/(\d+)/notes/(\d+)$`)
 )
 
-// newFakeGitHub serves the issue comment endpoints of GitHub's REST API for
-// acme/infra (per_page up to 100, Link headers).
+// ghIssue is an issue on the fake GitHub.
+type ghIssue struct {
+	Number int              `json:"number"`
+	Title  string           `json:"title"`
+	Body   string           `json:"body"`
+	State  string           `json:"state"`
+	Labels []map[string]any `json:"labels"`
+	URL    string           `json:"html_url"`
+}
+
+// ghPull is a pull request listed for a commit.
+type ghPull struct {
+	Number         int    `json:"number"`
+	MergedAt       string `json:"merged_at,omitempty"`
+	MergeCommitSHA string `json:"merge_commit_sha,omitempty"`
+}
+
+// newFakeGitHub serves the parts of GitHub's REST API tierdeploy uses for
+// acme/infra: issue and pull request comments (per_page up to 100, Link
+// headers), pull requests by commit, and labelled issues.
 func newFakeGitHub(t *testing.T) *fakeHost {
-	f := &fakeHost{calls: map[string]int{}}
+	f := &fakeHost{calls: map[string]int{}, byNumber: map[int][]note{}, pulls: map[string][]ghPull{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
@@ -137,15 +168,81 @@ func newFakeGitHub(t *testing.T) *fakeHost {
 		}
 		switch {
 		case r.Method == http.MethodGet && ghList.MatchString(r.URL.Path):
+			n, _ := strconv.Atoi(ghList.FindStringSubmatch(r.URL.Path)[1])
+			f.notes = f.byNumber[n]
 			f.page(w, r, 30, func(h http.Header, cur, last int) {
 				if cur < last {
 					h.Set("Link", fmt.Sprintf(`<%s%s?page=%d&per_page=100>; rel="next"`, f.srv.URL, r.URL.Path, cur+1))
 				}
 			})
 		case r.Method == http.MethodPost && ghList.MatchString(r.URL.Path):
+			n, _ := strconv.Atoi(ghList.FindStringSubmatch(r.URL.Path)[1])
+			f.notes = f.byNumber[n]
 			f.create(w, r, 65536)
+			f.byNumber[n] = f.notes
 		case r.Method == http.MethodPatch && ghUpdate.MatchString(r.URL.Path):
-			f.update(w, r, ghUpdate.FindStringSubmatch(r.URL.Path)[1], 65536)
+			id := ghUpdate.FindStringSubmatch(r.URL.Path)[1]
+			for n, ns := range f.byNumber {
+				for _, c := range ns {
+					if strconv.FormatInt(c.ID, 10) == id {
+						f.notes = ns
+						f.update(w, r, id, 65536)
+						f.byNumber[n] = f.notes
+						return
+					}
+				}
+			}
+			writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+		case r.Method == http.MethodGet && ghPulls.MatchString(r.URL.Path):
+			prs := f.pulls[ghPulls.FindStringSubmatch(r.URL.Path)[1]]
+			if prs == nil {
+				prs = []ghPull{}
+			}
+			writeJSON(w, http.StatusOK, prs)
+		case r.Method == http.MethodGet && r.URL.Path == "/repos/acme/infra/issues":
+			var open []ghIssue
+			for _, is := range f.issues {
+				if is.State == "open" {
+					open = append(open, *is)
+				}
+			}
+			if open == nil {
+				open = []ghIssue{}
+			}
+			writeJSON(w, http.StatusOK, open)
+		case r.Method == http.MethodPost && r.URL.Path == "/repos/acme/infra/issues":
+			var in struct {
+				Title, Body string
+				Labels      []string
+			}
+			_ = json.NewDecoder(r.Body).Decode(&in)
+			is := &ghIssue{Number: 1000 + len(f.issues), Title: in.Title, Body: in.Body, State: "open"}
+			for _, l := range in.Labels {
+				is.Labels = append(is.Labels, map[string]any{"name": l})
+			}
+			f.issues = append(f.issues, is)
+			writeJSON(w, http.StatusCreated, is)
+		case r.Method == http.MethodPatch && ghIssuePath.MatchString(r.URL.Path):
+			n, _ := strconv.Atoi(ghIssuePath.FindStringSubmatch(r.URL.Path)[1])
+			var in map[string]any
+			_ = json.NewDecoder(r.Body).Decode(&in)
+			for _, is := range f.issues {
+				if is.Number != n {
+					continue
+				}
+				if v, ok := in["title"].(string); ok {
+					is.Title = v
+				}
+				if v, ok := in["body"].(string); ok {
+					is.Body = v
+				}
+				if v, ok := in["state"].(string); ok {
+					is.State = v
+				}
+				writeJSON(w, http.StatusOK, is)
+				return
+			}
+			writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
 		default:
 			t.Errorf("unexpected request %s %s", r.Method, r.URL)
 			writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
@@ -153,6 +250,33 @@ func newFakeGitHub(t *testing.T) *fakeHost {
 	}))
 	t.Cleanup(f.srv.Close)
 	return f
+}
+
+// comments returns the comments on issue or pull request n.
+func (f *fakeHost) comments(n int) []note {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]note(nil), f.byNumber[n]...)
+}
+
+// mergedAs records that pull request n was merged as commit sha.
+func (f *fakeHost) mergedAs(n int, sha string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.pulls[sha] = []ghPull{{Number: n, MergedAt: "2026-11-25T12:00:00Z", MergeCommitSHA: sha}}
+}
+
+// openIssues returns the open issues.
+func (f *fakeHost) openIssues() []ghIssue {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []ghIssue
+	for _, is := range f.issues {
+		if is.State == "open" {
+			out = append(out, *is)
+		}
+	}
+	return out
 }
 
 // newFakeGitLab serves the merge request note endpoints of GitLab's REST API

@@ -318,7 +318,7 @@ func (ap *applier) applyStack(ctx context.Context, s tier.Stack, before []*stack
 	}
 	releases := t.ReleaseOrder()
 	for _, rel := range releases {
-		r := ap.helmStep(ctx, s, rel, doc, HelmStage.Plan)
+		r := ap.helmStep(ctx, s, rel, doc, nil, HelmStage.Plan)
 		out.results = append(out.results, r)
 		if r.Failed() {
 			return out
@@ -370,7 +370,7 @@ func (ap *applier) applyStack(ctx context.Context, s tier.Stack, before []*stack
 			}
 		case r.Kind == plan.Helm && r.HasChanges:
 			log.Info("applying helm release", "release", r.Name)
-			res := ap.helmStep(ctx, s, releaseNamed(releases, r.Name), doc, HelmStage.Apply)
+			res := ap.helmStep(ctx, s, releaseNamed(releases, r.Name), doc, nil, HelmStage.Apply)
 			*r = res
 			err = res.Err
 		}

@@ -141,7 +141,7 @@ func (p *pipeline) driftStack(ctx context.Context, s tier.Stack) *stackOutcome {
 		}
 	}
 	for _, rel := range t.ReleaseOrder() {
-		out.results = append(out.results, p.helmStep(ctx, s, rel, doc, HelmStage.Drift))
+		out.results = append(out.results, p.helmStep(ctx, s, rel, doc, nil, HelmStage.Drift))
 	}
 	return out
 }

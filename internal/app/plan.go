@@ -112,10 +112,11 @@ func (p *pipeline) planStack(ctx context.Context, s tier.Stack, before []*stackO
 	}()
 
 	var doc *inventory.Document
+	var unknown []string
 	if consumesInventory(p.cfg, t) {
 		var skip string
 		var err error
-		doc, skip, err = p.inventoryFor(ctx, s, before)
+		doc, unknown, skip, err = p.inventoryFor(ctx, s, before)
 		if err != nil {
 			out.results = append(out.results, failedResult(s, plan.Terraform, "inventory", err))
 			return out
@@ -143,7 +144,7 @@ func (p *pipeline) planStack(ctx context.Context, s tier.Stack, before []*stackO
 		}
 	}
 	for _, rel := range t.ReleaseOrder() {
-		r := p.helmStep(ctx, s, rel, doc, HelmStage.Plan)
+		r := p.helmStep(ctx, s, rel, doc, unknown, HelmStage.Plan)
 		out.results = append(out.results, r)
 		if r.Failed() {
 			break // later releases may need this one
@@ -168,11 +169,11 @@ func inventoryVars(doc *inventory.Document) map[string]json.RawMessage {
 // published inventory with the changes its publisher's plan predicts in this
 // run. skip is set when the stack is only selected because the inventory
 // might change and the prediction says it does not.
-func (p *pipeline) inventoryFor(ctx context.Context, s tier.Stack, before []*stackOutcome) (*inventory.Document, string, error) {
+func (p *pipeline) inventoryFor(ctx context.Context, s tier.Stack, before []*stackOutcome) (doc *inventory.Document, unknown []string, skip string, err error) {
 	pub := p.cfg.Publisher()
 	current, err := p.current(ctx, s.Environment)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	var publisher *stackOutcome
 	for _, b := range before {
@@ -182,22 +183,22 @@ func (p *pipeline) inventoryFor(ctx context.Context, s tier.Stack, before []*sta
 	}
 	if publisher == nil || publisher.predicted == nil {
 		if current == nil {
-			return &inventory.Document{Schema: inventory.SchemaV1, Environment: s.Environment, Tier: pub.Name}, "", nil
+			return &inventory.Document{Schema: inventory.SchemaV1, Environment: s.Environment, Tier: pub.Name}, nil, "", nil
 		}
-		return current, "", nil
+		return current, nil, "", nil
 	}
 	if publisher.predicted.Empty() && onlyBecauseOfInventory(s) {
-		return nil, fmt.Sprintf("not planned: the inventory does not change (%s plans no output change)", publisher.stack.Key()), nil
+		return nil, nil, fmt.Sprintf("not planned: the inventory does not change (%s plans no output change)", publisher.stack.Key()), nil
 	}
-	values, _ := inventory.PredictValues(current, publisher.predictedOutputs, pub.SensitiveOutputs)
-	doc := &inventory.Document{Schema: inventory.SchemaV1, Environment: s.Environment, Tier: pub.Name, Commit: "predicted", Values: values}
+	values, unknown := inventory.PredictValues(current, publisher.predictedOutputs, pub.SensitiveOutputs)
+	doc = &inventory.Document{Schema: inventory.SchemaV1, Environment: s.Environment, Tier: pub.Name, Commit: "predicted", Values: values}
 	for k := range values {
 		if sensitiveOutput(current, publisher.predictedOutputs, k) {
 			doc.Sensitive = append(doc.Sensitive, k)
 		}
 	}
 	slices.Sort(doc.Sensitive)
-	return doc, "", nil
+	return doc, unknown, "", nil
 }
 
 // sensitiveOutput reports whether the inventory key holds a secret, in the
@@ -216,7 +217,7 @@ func sensitiveOutput(current *inventory.Document, outputs []inventory.OutputChan
 
 // helmStep runs one step (plan, apply or drift) of a release; a failure is
 // in the Result.
-func (p *pipeline) helmStep(ctx context.Context, s tier.Stack, rel config.Release, doc *inventory.Document, step func(HelmStage, context.Context) (plan.Result, error)) plan.Result {
+func (p *pipeline) helmStep(ctx context.Context, s tier.Stack, rel config.Release, doc *inventory.Document, unknown []string, step func(HelmStage, context.Context) (plan.Result, error)) plan.Result {
 	rel = rel.Expanded(s.Environment)
 	if p.deps.NewHelm == nil {
 		return plan.Result{Stack: s.Key(), Kind: plan.Helm, Name: rel.Release, Skipped: "Helm stages are not available in this build"}
@@ -226,7 +227,7 @@ func (p *pipeline) helmStep(ctx context.Context, s tier.Stack, rel config.Releas
 		kube = e.KubeContext
 	}
 	stage, err := p.deps.NewHelm(HelmSpec{
-		Stack: s.Key(), Release: rel, Root: p.cfg.Root, KubeContext: kube, Inventory: doc,
+		Stack: s.Key(), Release: rel, Root: p.cfg.Root, KubeContext: kube, Inventory: doc, KnownAfterApply: unknown,
 		WorkDir: filepath.Join(p.workDir, "helm"), Log: p.logs.logger(s.Key()),
 	})
 	if err != nil {

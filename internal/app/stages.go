@@ -56,6 +56,10 @@ type HelmSpec struct {
 	// Inventory is the document the release's inventory_values are read
 	// from (predicted during plan); nil when the tier reads none.
 	Inventory *inventory.Document
+	// KnownAfterApply lists the inventory keys known only after the
+	// infrastructure is applied (plan only): values under them are shown as
+	// placeholders rather than failing as missing.
+	KnownAfterApply []string
 	// WorkDir holds the run's chart repository cache.
 	WorkDir string
 	Log     *slog.Logger

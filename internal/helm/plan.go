@@ -3,6 +3,7 @@ package helm
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tierdeploy/tierdeploy/internal/plan"
@@ -64,6 +65,10 @@ func (s *Stage) plan(ctx context.Context, res *plan.Result) error {
 		return err
 	}
 	res.Secrets = append(res.Secrets, in.sensitive...)
+	if len(s.placeholders) > 0 {
+		res.Notes = append(res.Notes, "planned with "+UnknownPlaceholder+" for "+strings.Join(s.placeholders, ", ")+
+			": the infrastructure plan knows these inventory values only after apply")
+	}
 	r, err := s.render(ctx, c, in)
 	if err != nil {
 		return err

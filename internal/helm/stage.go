@@ -62,6 +62,12 @@ type Options struct {
 	// exists: a release that maps inventory keys then fails with a
 	// *MissingInventoryKeyError.
 	Inventory *inventory.Document
+	// KnownAfterApply lists the inventory keys (top-level outputs) whose
+	// values the infrastructure plan knows only after apply. While
+	// planning, a mapped value under one of them is set to
+	// UnknownPlaceholder and the Result says so, instead of failing as a
+	// missing key.
+	KnownAfterApply []string
 
 	// connect replaces the connection to Kubernetes in tests.
 	connect func(ctx context.Context) (*cluster, error)
@@ -79,6 +85,9 @@ type Stage struct {
 	conn *cluster
 	// progress receives Helm's waiting messages during Apply.
 	progress *progress
+	// placeholders are the chart value paths the last values call set to
+	// UnknownPlaceholder.
+	placeholders []string
 }
 
 // New returns a Stage for opts. It checks the options and expands the

@@ -22,6 +22,7 @@ import (
 // values that came from sensitive inventory keys, as text, for masking.
 func (s *Stage) values() (vals map[string]any, sensitive []string, err error) {
 	vals = map[string]any{}
+	s.placeholders = nil
 	for _, f := range s.rel.Values {
 		path := f
 		if !filepath.IsAbs(path) {
@@ -39,6 +40,13 @@ func (s *Stage) values() (vals map[string]any, sensitive []string, err error) {
 	}
 	for _, path := range slices.Sorted(maps.Keys(s.rel.InventoryValues)) {
 		key := s.rel.InventoryValues[path]
+		if s.knownAfterApply(key) {
+			if err := setPath(vals, splitPath(path), UnknownPlaceholder); err != nil {
+				return nil, nil, fmt.Errorf("helm release %s: inventory_values %s: %w", s.rel.Release, path, err)
+			}
+			s.placeholders = append(s.placeholders, path)
+			continue
+		}
 		v, secret, err := s.lookup(path, key)
 		if err != nil {
 			return nil, nil, err
@@ -51,6 +59,21 @@ func (s *Stage) values() (vals map[string]any, sensitive []string, err error) {
 		}
 	}
 	return vals, sensitive, nil
+}
+
+// UnknownPlaceholder stands for an inventory value known only after the
+// infrastructure is applied, in a plan.
+const UnknownPlaceholder = "(known after apply)"
+
+// knownAfterApply reports whether the inventory key lies under an output
+// whose value the infrastructure plan knows only after apply.
+func (s *Stage) knownAfterApply(key string) bool {
+	for _, k := range s.opts.KnownAfterApply {
+		if key == k || strings.HasPrefix(key, k+".") {
+			return true
+		}
+	}
+	return false
 }
 
 // lookup reads one inventory key.

@@ -1,0 +1,23 @@
+package main
+
+import (
+	"github.com/tierdeploy/tierdeploy/internal/app"
+	"github.com/tierdeploy/tierdeploy/internal/helm"
+)
+
+// newHelm builds a Helm release stage; *helm.Stage has the methods the app
+// calls.
+func newHelm(spec app.HelmSpec) (app.HelmStage, error) {
+	return helm.New(helm.Options{
+		Log:             spec.Log,
+		KubeContext:     spec.KubeContext,
+		RepoCacheDir:    spec.WorkDir,
+		Root:            spec.Root,
+		Stack:           spec.Stack,
+		Release:         spec.Release,
+		Inventory:       spec.Inventory,
+		KnownAfterApply: spec.KnownAfterApply,
+	})
+}
+
+var _ app.HelmStage = (*helm.Stage)(nil)
