@@ -223,11 +223,14 @@ func (c *Cluster) Dir() string { return c.dir }
 // Start created it. It is safe to call more than once.
 func (c *Cluster) Stop() {
 	c.stopOnce.Do(func() {
-		var wg sync.WaitGroup
-		for _, p := range c.procs {
-			wg.Go(func() { p.stop(c.grace) })
+		// In reverse start order: the apiserver shuts down cleanly only while
+		// etcd still answers.
+		for i := len(c.procs) - 1; i >= 0; i-- {
+			p := c.procs[i]
+			began := time.Now()
+			killed := p.stop(c.grace)
+			c.log.Debug("stopped", "component", p.name, "took", time.Since(began).Round(time.Millisecond), "killed", killed)
 		}
-		wg.Wait()
 		if c.removeDir {
 			if err := os.RemoveAll(c.dir); err != nil {
 				c.log.Warn("remove cluster directory", "dir", c.dir, "err", err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -96,6 +97,22 @@ func TestStartStop(t *testing.T) {
 	require.True(t, errors.Is(err, os.ErrNotExist), "cluster directory left behind: %v", err)
 }
 
+// A component that cannot start makes Start fail with the end of its log.
+func TestStartFailureShowsComponentLog(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Kubernetes control plane")
+	}
+	opts := kubetest.ToolOptions(t)
+	opts.StagesFile = filepath.Join(t.TempDir(), "missing-stages.yaml")
+	_, err := kubetest.Start(t.Context(), opts)
+
+	var ce *kubetest.ComponentError
+	require.ErrorAs(t, err, &ce)
+	require.ErrorIs(t, err, kubetest.ErrExited)
+	require.Equal(t, "kwok", ce.Component)
+	require.Contains(t, ce.Tail, "missing-stages.yaml")
+}
+
 // BenchmarkStart measures a cold start of the whole stack (fresh etcd,
 // certificates, all components, node Ready); run it with -benchtime 1x.
 func BenchmarkStart(b *testing.B) {
@@ -113,7 +130,9 @@ func BenchmarkStart(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.StopTimer()
+				stopping := time.Now()
 				c.Stop()
+				b.ReportMetric(time.Since(stopping).Seconds(), "stop-s/op")
 				b.StartTimer()
 			}
 		})

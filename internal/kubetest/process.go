@@ -66,14 +66,15 @@ func (p *process) fail(err error) error {
 }
 
 // stop sends SIGTERM to the process group, then SIGKILL after grace, and
-// waits until the process has been reaped.
-func (p *process) stop(grace time.Duration) {
+// waits until the process has been reaped. It reports whether the process
+// needed SIGKILL.
+func (p *process) stop(grace time.Duration) (killed bool) {
 	pgid := -p.cmd.Process.Pid
 	select {
 	case <-p.done:
 		// The leader is gone; make sure nothing it started lingers.
 		_ = syscall.Kill(pgid, syscall.SIGKILL)
-		return
+		return false
 	default:
 	}
 	_ = syscall.Kill(pgid, syscall.SIGTERM)
@@ -82,9 +83,11 @@ func (p *process) stop(grace time.Duration) {
 	select {
 	case <-p.done:
 	case <-timer.C:
+		killed = true
 	}
 	_ = syscall.Kill(pgid, syscall.SIGKILL)
 	<-p.done
+	return killed
 }
 
 // tailLines is how many log lines a start-up failure shows.
