@@ -171,8 +171,12 @@ func start(ctx context.Context, opts Options) (_ *Cluster, err error) {
 	return c, nil
 }
 
-// prepare picks ports and writes credentials and the kubeconfig.
+// prepare picks ports and writes credentials and the kubeconfig. etcd
+// always starts from empty data, also in a directory given by the caller.
 func (c *Cluster) prepare(opts Options) (layout, error) {
+	if err := os.RemoveAll(filepath.Join(c.dir, "etcd")); err != nil {
+		return layout{}, fmt.Errorf("remove old etcd data: %w", err)
+	}
 	p, err := freePorts(6)
 	if err != nil {
 		return layout{}, err

@@ -22,10 +22,10 @@ type process struct {
 	err     error         // Wait's result, set before done is closed
 }
 
-// startProcess starts argv with its standard output and error appended to
-// logPath.
+// startProcess starts argv with its standard output and error written to
+// logPath, which it truncates first.
 func startProcess(name, logPath string, argv []string) (*process, error) {
-	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open %s log: %w", name, err)
 	}
