@@ -376,7 +376,9 @@ func (ap *applier) applyStack(ctx context.Context, s tier.Stack, before []*stack
 		}
 		if err != nil {
 			skipRest(out.results[i+1:])
-			ap.abort(ctx, s)
+			if ctx.Err() == nil {
+				ap.abort(ctx, s)
+			} // an interrupted apply keeps its started mark for the next run to report
 			return out
 		}
 	}
