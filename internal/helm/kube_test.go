@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"helm.sh/helm/v4/pkg/action"
+	"helm.sh/helm/v4/pkg/kube"
 	rcommon "helm.sh/helm/v4/pkg/release/common"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
@@ -63,6 +64,7 @@ func kubeHistory(t *testing.T, opts Options) []string {
 }
 
 func TestKubeInstallDiffUpgrade(t *testing.T) {
+	t.Parallel()
 	kc := controlPlane.Get(t)
 	ns := kc.Namespace(t)
 	opts := kubeOptions(t, kc, ns)
@@ -119,6 +121,7 @@ func TestKubeInstallDiffUpgrade(t *testing.T) {
 }
 
 func TestKubeFailingUpgradeIsRolledBack(t *testing.T) {
+	t.Parallel()
 	kc := controlPlane.Get(t)
 	ns := kc.Namespace(t)
 	opts := kubeOptions(t, kc, ns)
@@ -142,6 +145,7 @@ func TestKubeFailingUpgradeIsRolledBack(t *testing.T) {
 }
 
 func TestKubeDrift(t *testing.T) {
+	t.Parallel()
 	kc := controlPlane.Get(t)
 	ns := kc.Namespace(t)
 	cs := clientset(t, kc)
@@ -198,7 +202,7 @@ func TestKubeDrift(t *testing.T) {
 		"Secret/" + ns + "/web":     plan.Update,
 		"Service/" + ns + "/web":    plan.Delete,
 	}, addresses(res.Resources))
-	assert.Contains(t, res.Diff, "-      - image: registry.example/web:2.1.0\n+      - image: registry.example/web:hotfix\n")
+	assert.Contains(t, res.Diff, "-        image: registry.example/web:2.1.0\n+        image: registry.example/web:hotfix\n")
 	assert.Contains(t, res.Diff, "-  GREETING: hello\n+  GREETING: edited by hand\n")
 	assert.Contains(t, res.Diff, "-  password: '(secret: 12 bytes)'\n+  password: '(secret: 15 bytes, changed)'\n")
 	assert.NotContains(t, res.Diff, "replicas")
@@ -224,6 +228,7 @@ func TestKubeHelperApply(t *testing.T) {
 }
 
 func TestKubePendingRelease(t *testing.T) {
+	t.Parallel()
 	kc := controlPlane.Get(t)
 	ns := kc.Namespace(t)
 	opts := kubeOptions(t, kc, ns)
@@ -264,6 +269,7 @@ func TestKubePendingRelease(t *testing.T) {
 	require.NoError(t, err)
 	rb := action.NewRollback(c.cfg)
 	rb.Version = 1
+	rb.WaitStrategy = kube.HookOnlyStrategy
 	require.NoError(t, rb.Run("web"))
 	res, err := newStage(t, opts).Apply(t.Context())
 	require.NoError(t, err)
@@ -274,6 +280,7 @@ func TestKubePendingRelease(t *testing.T) {
 }
 
 func TestKubeExampleChart(t *testing.T) {
+	t.Parallel()
 	kc := controlPlane.Get(t)
 	root, err := filepath.Abs(filepath.Join("..", "..", "examples", "two-tier"))
 	require.NoError(t, err)
@@ -308,6 +315,7 @@ func TestKubeExampleChart(t *testing.T) {
 }
 
 func TestKubeMeltanoChart(t *testing.T) {
+	t.Parallel()
 	kc := controlPlane.Get(t)
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	require.NoError(t, err)
