@@ -16,6 +16,8 @@ type objectChange struct {
 	action  plan.Action
 	// diff is the object's unified diff, with headers.
 	diff string
+	// reason explains the change, for hooks.
+	reason string
 }
 
 // diffObjects compares the objects of two revisions of a release, old
@@ -100,7 +102,21 @@ func diffObject(a, b *object) (objectChange, []string, error) {
 		to += c.address
 	}
 	c.diff = unified(from, to, ta, tb)
+	c.reason = hookReason(a, b)
 	return c, secrets, nil
+}
+
+// hookReason says that a change is to a Helm hook, which an upgrade runs
+// rather than keeps: a hook removed from the chart is no longer run, but
+// Helm does not delete an object it left behind.
+func hookReason(a, b *object) string {
+	switch {
+	case b != nil && b.hook != "":
+		return "Helm hook (" + b.hook + ")"
+	case a != nil && a.hook != "":
+		return "Helm hook (" + a.hook + "), no longer run; Helm does not delete it"
+	}
+	return ""
 }
 
 // texts renders both sides; a nil side is empty.
@@ -134,7 +150,7 @@ func fillResult(res *plan.Result, changes []objectChange) {
 		default:
 			res.Counts.Change++
 		}
-		res.Resources = append(res.Resources, plan.ResourceChange{Address: c.address, Action: c.action})
+		res.Resources = append(res.Resources, plan.ResourceChange{Address: c.address, Action: c.action, Reason: c.reason})
 		text.WriteString(c.diff)
 		sum := sha256.Sum256([]byte(c.diff))
 		lines = append(lines, fmt.Sprintf("%s %s %s", c.address, c.action, hex.EncodeToString(sum[:])))

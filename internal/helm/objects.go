@@ -30,6 +30,9 @@ type object struct {
 	// raw is the document as rendered: two objects with the same raw
 	// text are the same.
 	raw string
+	// hook lists the events of a Helm hook, such as "pre-upgrade"; empty
+	// for an object of the release manifest.
+	hook string
 }
 
 // objectParser parses manifests into objects, parsing each distinct
@@ -66,19 +69,20 @@ var clusterScoped = map[string]bool{
 // on request). Objects without a namespace get ns unless they are cluster
 // scoped. They come back sorted by address.
 func (p *objectParser) manifestObjects(manifest string, hooks []*release.Hook, withHooks bool) ([]object, error) {
-	docs := []string{manifest}
+	type source struct{ manifest, hook string }
+	docs := []source{{manifest: manifest}}
 	if withHooks {
 		for _, h := range hooks {
 			if h == nil || isTestHook(h) {
 				continue
 			}
-			docs = append(docs, h.Manifest)
+			docs = append(docs, source{manifest: h.Manifest, hook: hookEvents(h)})
 		}
 	}
 	var objs []object
 	seen := map[string]int{}
 	for _, d := range docs {
-		for _, doc := range releaseutil.SplitManifests(d) {
+		for _, doc := range releaseutil.SplitManifests(d.manifest) {
 			o, ok := p.cache[doc]
 			if !ok {
 				var err error
@@ -92,6 +96,7 @@ func (p *objectParser) manifestObjects(manifest string, hooks []*release.Hook, w
 				o.raw = doc
 				p.cache[doc] = o
 			}
+			o.hook = d.hook
 			// A key rendered twice is applied twice, the last one winning.
 			if i, dup := seen[o.key]; dup {
 				objs[i] = o
@@ -108,6 +113,18 @@ func (p *objectParser) manifestObjects(manifest string, hooks []*release.Hook, w
 		return objs[i].key < objs[j].key
 	})
 	return objs, nil
+}
+
+// hookEvents returns the events a hook runs on, such as "pre-upgrade".
+func hookEvents(h *release.Hook) string {
+	events := make([]string, len(h.Events))
+	for i, e := range h.Events {
+		events[i] = e.String()
+	}
+	if len(events) == 0 {
+		return "hook"
+	}
+	return strings.Join(events, ",")
 }
 
 func isTestHook(h *release.Hook) bool {

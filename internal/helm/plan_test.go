@@ -46,6 +46,13 @@ func TestPlanFirstInstallShowsEveryObjectAdded(t *testing.T) {
 	assert.Contains(t, res.Diff, "+  GREETING: hello\n")
 	assert.Contains(t, res.Notes, NoteFirstInstall)
 	assert.NotEmpty(t, res.Fingerprint)
+	for _, r := range res.Resources {
+		if r.Address == "Job/app/web-migrate" {
+			assert.Equal(t, "Helm hook (pre-upgrade)", r.Reason)
+		} else {
+			assert.Empty(t, r.Reason, r.Address)
+		}
+	}
 	// Objects come sorted by address.
 	assert.Less(t, strings.Index(res.Diff, "b/ConfigMap/"), strings.Index(res.Diff, "b/Deployment/"))
 	assert.Less(t, strings.Index(res.Diff, "b/Secret/"), strings.Index(res.Diff, "b/Service/"))
@@ -63,6 +70,8 @@ func TestPlanAfterApply(t *testing.T) {
 		absent    []string
 		secrets   []string
 		unchanged []string
+		// reason is the Reason of every change.
+		reason string
 	}{
 		{
 			name:    "no change",
@@ -90,6 +99,7 @@ func TestPlanAfterApply(t *testing.T) {
 			changes: map[string]plan.Action{"Job/app/web-migrate": plan.Delete},
 			counts:  plan.Counts{Destroy: 1},
 			want:    []string{"--- a/Job/app/web-migrate\n+++ /dev/null\n@@ -1,"},
+			reason:  "Helm hook (pre-upgrade), no longer run; Helm does not delete it",
 		},
 		{
 			name:    "secret value changed",
@@ -140,6 +150,9 @@ func TestPlanAfterApply(t *testing.T) {
 			}
 			for _, w := range tt.want {
 				assert.Contains(t, res.Diff, w)
+			}
+			for _, r := range res.Resources {
+				assert.Equal(t, tt.reason, r.Reason, r.Address)
 			}
 			for _, a := range tt.absent {
 				assert.NotContains(t, res.Diff, a)
