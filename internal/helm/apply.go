@@ -3,6 +3,7 @@ package helm
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"helm.sh/helm/v4/pkg/kube"
@@ -58,6 +59,10 @@ func (s *Stage) apply(ctx context.Context, res *plan.Result) error {
 	in, err := s.inputs(ctx)
 	if err != nil {
 		return err
+	}
+	if len(s.placeholders) > 0 {
+		return fmt.Errorf("inventory_values %s: the inventory values are known only after the infrastructure is applied; "+
+			"a deploy needs them", strings.Join(s.placeholders, ", "))
 	}
 	res.Secrets = append(res.Secrets, in.sensitive...)
 	r, err := s.render(ctx, c, in)

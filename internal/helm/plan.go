@@ -19,7 +19,9 @@ const (
 )
 
 // Plan renders the release as an upgrade would and compares it, object by
-// object, with the deployed release (see the package documentation).
+// object, with the deployed release: the objects of its manifest and its
+// hooks other than tests (an upgrade runs them; a changed hook has the
+// Reason "Helm hook (events)").
 //
 // The Result holds: HasChanges, true when any object is added, changed or
 // removed (an empty Diff means no change); Counts (Add, Change, Destroy

@@ -409,3 +409,30 @@ current-context: dead
 	require.ErrorAs(t, err, &ue)
 	assert.Contains(t, err.Error(), `kubernetes cluster of kubeconfig context "dead" unreachable: `)
 }
+
+func TestPlanWithValuesKnownAfterApply(t *testing.T) {
+	c := fakeCluster(t)
+	opts := stageOptions(t, c)
+	opts.Release.InventoryValues = map[string]string{
+		"database.host":     "database.host",
+		"database.password": "database_password",
+		"greeting":          "new_output.greeting",
+	}
+	opts.Inventory = testInventory(t)
+	opts.KnownAfterApply = []string{"new_output", "database"}
+
+	res, err := newStage(t, opts).Plan(t.Context())
+	require.NoError(t, err)
+	assert.Contains(t, res.Diff, "+  DATABASE_HOST: (known after apply)\n")
+	assert.Contains(t, res.Diff, "+  GREETING: (known after apply)\n")
+	assert.Contains(t, res.Notes, "planned with (known after apply) for database.host, greeting: "+
+		"the infrastructure plan knows these inventory values only after apply")
+
+	// A deploy never uses the placeholder.
+	_, err = newStage(t, opts).Apply(t.Context())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "inventory_values database.host, greeting: the inventory values are known only after the infrastructure is applied")
+	h, err := readHistory(c.cfg.Releases, "web")
+	require.NoError(t, err)
+	assert.Nil(t, h.last)
+}
