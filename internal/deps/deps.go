@@ -22,16 +22,12 @@ type Finder struct {
 	fsys fs.FS
 
 	mu      sync.Mutex
-	modules map[string]moduleCalls
-	charts  map[string]chartDeps
+	modules map[string]direct
+	charts  map[string]direct
 }
 
-type moduleCalls struct {
-	dirs []string
-	err  error
-}
-
-type chartDeps struct {
+// direct is the memoized list of a directory's direct dependencies.
+type direct struct {
 	dirs []string
 	err  error
 }
@@ -39,24 +35,30 @@ type chartDeps struct {
 // New returns a Finder over fsys, which holds the repository root. Paths given
 // to and returned by the Finder are slash-separated and relative to that root.
 func New(fsys fs.FS) *Finder {
-	return &Finder{fsys: fsys, modules: map[string]moduleCalls{}, charts: map[string]chartDeps{}}
+	return &Finder{fsys: fsys, modules: map[string]direct{}, charts: map[string]direct{}}
 }
 
 // Modules returns the directories of the local modules that the Terraform
 // configuration in dir calls, directly or through other local modules,
 // sorted. Sources that leave the repository and remote sources are ignored.
 func (f *Finder) Modules(dir string) ([]string, error) {
+	return f.closure(dir, f.modules, f.parseModuleCalls)
+}
+
+// closure returns every directory reachable from dir through the direct
+// dependencies parse finds (memoized in memo), sorted, without dir.
+func (f *Finder) closure(dir string, memo map[string]direct, parse func(string) ([]string, error)) ([]string, error) {
 	seen := map[string]bool{path.Clean(dir): true}
 	var out []string
 	queue := []string{path.Clean(dir)}
 	for len(queue) > 0 {
 		d := queue[0]
 		queue = queue[1:]
-		calls, err := f.moduleCalls(d)
+		next, err := f.direct(d, memo, parse)
 		if err != nil {
 			return nil, err
 		}
-		for _, m := range calls {
+		for _, m := range next {
 			if !seen[m] {
 				seen[m] = true
 				out = append(out, m)
@@ -68,18 +70,17 @@ func (f *Finder) Modules(dir string) ([]string, error) {
 	return out, nil
 }
 
-// moduleCalls returns the local module directories called by the .tf and
-// .tf.json files directly in dir.
-func (f *Finder) moduleCalls(dir string) ([]string, error) {
+// direct returns dir's direct dependencies, parsing them once.
+func (f *Finder) direct(dir string, memo map[string]direct, parse func(string) ([]string, error)) ([]string, error) {
 	f.mu.Lock()
-	c, ok := f.modules[dir]
+	c, ok := memo[dir]
 	f.mu.Unlock()
 	if ok {
 		return c.dirs, c.err
 	}
-	dirs, err := f.parseModuleCalls(dir)
+	dirs, err := parse(dir)
 	f.mu.Lock()
-	f.modules[dir] = moduleCalls{dirs: dirs, err: err}
+	memo[dir] = direct{dirs: dirs, err: err}
 	f.mu.Unlock()
 	return dirs, err
 }
@@ -155,40 +156,7 @@ func localSource(dir, src string) (string, bool) {
 // depends on through file:// repositories in its Chart.yaml, transitively,
 // sorted. Charts vendored under dir/charts are inside dir already.
 func (f *Finder) Charts(dir string) ([]string, error) {
-	seen := map[string]bool{path.Clean(dir): true}
-	var out []string
-	queue := []string{path.Clean(dir)}
-	for len(queue) > 0 {
-		d := queue[0]
-		queue = queue[1:]
-		deps, err := f.chartDeps(d)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range deps {
-			if !seen[c] {
-				seen[c] = true
-				out = append(out, c)
-				queue = append(queue, c)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out, nil
-}
-
-func (f *Finder) chartDeps(dir string) ([]string, error) {
-	f.mu.Lock()
-	c, ok := f.charts[dir]
-	f.mu.Unlock()
-	if ok {
-		return c.dirs, c.err
-	}
-	dirs, err := f.parseChartDeps(dir)
-	f.mu.Lock()
-	f.charts[dir] = chartDeps{dirs: dirs, err: err}
-	f.mu.Unlock()
-	return dirs, err
+	return f.closure(dir, f.charts, f.parseChartDeps)
 }
 
 type chartFile struct {

@@ -32,32 +32,13 @@ func (s *Store) Acquire(ctx context.Context, env, holder string, ttl time.Durati
 		return nil, err
 	}
 	lock := s.LockPath(env)
-	var deadline <-chan time.Time
-	if s.opts.LockWait > 0 {
-		t := time.NewTimer(s.opts.LockWait)
-		defer t.Stop()
-		deadline = t.C
-	}
-	for {
+	return inventory.AcquireWithin(ctx, s.opts.LockWait, s.opts.LockPoll, func(ctx context.Context) (func(context.Context) error, error) {
 		lease, err := s.tryAcquire(ctx, lock, holder, ttl)
-		if err == nil {
-			return func(ctx context.Context) error { return release(ctx, lock, lease) }, nil
-		}
-		var held *inventory.HeldError
-		if !errors.As(err, &held) || deadline == nil {
+		if err != nil {
 			return nil, err
 		}
-		poll := time.NewTimer(s.opts.LockPoll)
-		select {
-		case <-ctx.Done():
-			poll.Stop()
-			return nil, fmt.Errorf("wait for %w: %w", err, ctx.Err())
-		case <-deadline:
-			poll.Stop()
-			return nil, err
-		case <-poll.C:
-		}
-	}
+		return func(ctx context.Context) error { return release(ctx, lock, lease) }, nil
+	})
 }
 
 func (s *Store) tryAcquire(ctx context.Context, lock, holder string, ttl time.Duration) (inventory.Lease, error) {

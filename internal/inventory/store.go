@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -95,4 +96,37 @@ func (l Lease) Expired(now time.Time) bool { return !now.Before(l.Expires) }
 // Held returns the error that reports the lease as held on lock.
 func (l Lease) Held(lock string) *HeldError {
 	return &HeldError{Lock: lock, Holder: l.Holder, Since: l.Acquired, Expires: l.Expires}
+}
+
+// AcquireWithin calls try until it takes a lease, fails with an error that is
+// not a *HeldError, or wait has passed (zero wait means one try), waiting
+// poll between tries. It is how both stores wait for a held lease; after the
+// wait the last *HeldError is returned, naming the holder.
+func AcquireWithin(ctx context.Context, wait, poll time.Duration, try func(context.Context) (func(context.Context) error, error)) (func(context.Context) error, error) {
+	var deadline <-chan time.Time
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		deadline = t.C
+	}
+	for {
+		release, err := try(ctx)
+		if err == nil {
+			return release, nil
+		}
+		var held *HeldError
+		if !errors.As(err, &held) || deadline == nil {
+			return nil, err
+		}
+		t := time.NewTimer(poll)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("wait for %w: %w", err, ctx.Err())
+		case <-deadline:
+			t.Stop()
+			return nil, err
+		case <-t.C:
+		}
+	}
 }

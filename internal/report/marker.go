@@ -4,25 +4,20 @@ import (
 	"strings"
 
 	"github.com/tierdeploy/tierdeploy/internal/plan"
+	"github.com/tierdeploy/tierdeploy/internal/scm"
 )
 
 // Marker returns the hidden marker that starts the plan comment of an
 // environment, by which the comment is found again:
 // <!-- tierdeploy:report environment=E -->.
-func Marker(environment string) string {
-	return "<!-- tierdeploy:report environment=" + markerValue(environment) + " -->"
-}
+func Marker(environment string) string { return scm.ReportMarker(environment) }
 
 // ApplyMarker returns the hidden marker that starts the apply comment of an
 // environment.
-func ApplyMarker(environment string) string {
-	return "<!-- tierdeploy:apply environment=" + markerValue(environment) + " -->"
-}
+func ApplyMarker(environment string) string { return scm.ApplyMarker(environment) }
 
 // DriftMarker returns the hidden marker of the drift issue of one stack.
-func DriftMarker(s plan.Stack) string {
-	return "<!-- tierdeploy:drift environment=" + markerValue(s.Environment) + " stack=" + markerValue(s.Tier) + " -->"
-}
+func DriftMarker(s plan.Stack) string { return scm.DriftMarker(s.Environment, s.Tier) }
 
 const fingerprintPrefix = "<!-- tierdeploy:fingerprint stack="
 
