@@ -13,16 +13,22 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/tierdeploy/tierdeploy/internal/kubetest"
 )
 
+// controlPlane is the Kubernetes control plane of the tests that deploy
+// Helm releases, started by the first of them.
+var controlPlane kubetest.Shared
+
 // TestMain lets the test binary act as tierdeploy for tests that need a
-// separate process (to signal it).
+// separate process (to signal it), and stops the control plane at the end.
 func TestMain(m *testing.M) {
 	if os.Getenv("TIERDEPLOY_TEST_MAIN") == "1" {
 		main()
 		return
 	}
-	os.Exit(m.Run())
+	os.Exit(controlPlane.Run(m))
 }
 
 // TestApplyInterrupted kills an apply in the middle of a Terraform apply:
