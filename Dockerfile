@@ -84,4 +84,4 @@ ENV CHECKPOINT_DISABLE=1
 USER 1001:1001
 ENTRYPOINT ["/usr/local/bin/tierdeploy"]
 # Smoke check, as the last step: the binaries start and find each other.
-RUN tierdeploy version && tofu version && git --version
+RUN tierdeploy --version && tierdeploy version && tofu version && git --version

@@ -116,7 +116,7 @@ func TestDockerfileEndsWithSmokeCheck(t *testing.T) {
 	last, ok := final.Commands[len(final.Commands)-1].(*instructions.RunCommand)
 	require.True(t, ok, "the last instruction should be the smoke check RUN")
 	line := strings.Join(last.CmdLine, " ")
-	for _, want := range []string{"tierdeploy version", "tofu version", "git --version"} {
+	for _, want := range []string{"tierdeploy --version", "tofu version", "git --version"} {
 		require.Contains(t, line, want)
 	}
 }
