@@ -6,8 +6,9 @@ import (
 	"io"
 	"log/slog"
 
-	"github.com/tierdeploy/tierdeploy/internal/event"
 	"strings"
+
+	"github.com/tierdeploy/tierdeploy/internal/event"
 )
 
 // Deps is what the commands need from the outside world. cmd/action fills it

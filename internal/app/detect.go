@@ -10,13 +10,14 @@ import (
 	"path/filepath"
 	"strings"
 
+	"os"
+
 	"github.com/tierdeploy/tierdeploy/internal/changes"
 	"github.com/tierdeploy/tierdeploy/internal/config"
 	"github.com/tierdeploy/tierdeploy/internal/deps"
 	"github.com/tierdeploy/tierdeploy/internal/runner"
 	"github.com/tierdeploy/tierdeploy/internal/scm"
 	"github.com/tierdeploy/tierdeploy/internal/tier"
-	"os"
 )
 
 // GitRunner runs git in a repository (changes.Git in production).

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"time"
 
@@ -151,97 +150,6 @@ func (p *pipeline) planStack(ctx context.Context, s tier.Stack, before []*stackO
 		}
 	}
 	return out
-}
-
-// inventoryVars returns the document's values for Terraform's "inventory"
-// variable; nil (no variable) without a document.
-func inventoryVars(doc *inventory.Document) map[string]json.RawMessage {
-	if doc == nil {
-		return nil
-	}
-	if doc.Values == nil {
-		return map[string]json.RawMessage{}
-	}
-	return doc.Values
-}
-
-// inventoryFor returns the inventory a consuming stack plans against: the
-// published inventory with the changes its publisher's plan predicts in this
-// run. skip is set when the stack is only selected because the inventory
-// might change and the prediction says it does not.
-func (p *pipeline) inventoryFor(ctx context.Context, s tier.Stack, before []*stackOutcome) (doc *inventory.Document, unknown []string, skip string, err error) {
-	pub := p.cfg.Publisher()
-	current, err := p.current(ctx, s.Environment)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	var publisher *stackOutcome
-	for _, b := range before {
-		if b.stack.Tier == pub.Name {
-			publisher = b
-		}
-	}
-	if publisher == nil || publisher.predicted == nil {
-		if current == nil {
-			return &inventory.Document{Schema: inventory.SchemaV1, Environment: s.Environment, Tier: pub.Name}, nil, "", nil
-		}
-		return current, nil, "", nil
-	}
-	if publisher.predicted.Empty() && onlyBecauseOfInventory(s) {
-		return nil, nil, fmt.Sprintf("not planned: the inventory does not change (%s plans no output change)", publisher.stack.Key()), nil
-	}
-	values, unknown := inventory.PredictValues(current, publisher.predictedOutputs, pub.SensitiveOutputs)
-	doc = &inventory.Document{Schema: inventory.SchemaV1, Environment: s.Environment, Tier: pub.Name, Commit: "predicted", Values: values}
-	for k := range values {
-		if sensitiveOutput(current, publisher.predictedOutputs, k) {
-			doc.Sensitive = append(doc.Sensitive, k)
-		}
-	}
-	slices.Sort(doc.Sensitive)
-	return doc, unknown, "", nil
-}
-
-// sensitiveOutput reports whether the inventory key holds a secret, in the
-// current document or by the plan's marks.
-func sensitiveOutput(current *inventory.Document, outputs []inventory.OutputChange, key string) bool {
-	if current != nil && current.IsSensitive(key) {
-		return true
-	}
-	for _, o := range outputs {
-		if o.Name == key && o.Sensitive {
-			return true
-		}
-	}
-	return false
-}
-
-// helmStep runs one step (plan, apply or drift) of a release; a failure is
-// in the Result.
-func (p *pipeline) helmStep(ctx context.Context, s tier.Stack, rel config.Release, doc *inventory.Document, unknown []string, step func(HelmStage, context.Context) (plan.Result, error)) plan.Result {
-	rel = rel.Expanded(s.Environment)
-	if p.deps.NewHelm == nil {
-		return plan.Result{Stack: s.Key(), Kind: plan.Helm, Name: rel.Release, Skipped: "Helm stages are not available in this build"}
-	}
-	kube := ""
-	if e := p.cfg.Environment(s.Environment); e != nil {
-		kube = e.KubeContext
-	}
-	stage, err := p.deps.NewHelm(HelmSpec{
-		Stack: s.Key(), Release: rel, Root: p.cfg.Root, KubeContext: kube, Inventory: doc, KnownAfterApply: unknown,
-		WorkDir: filepath.Join(p.workDir, "helm"), Log: p.logs.logger(s.Key()),
-	})
-	if err != nil {
-		return failedResult(s, plan.Helm, rel.Release, err)
-	}
-	r, err := step(stage, ctx)
-	if err != nil && r.Err == nil {
-		r.Err = err
-	}
-	r.Stack, r.Kind = s.Key(), plan.Helm
-	if r.Name == "" {
-		r.Name = rel.Release
-	}
-	return r
 }
 
 // planTerraform plans a stack's Terraform stage; a failure is in the Result.
