@@ -193,6 +193,7 @@ func (a *invocation) publishDrift(ctx context.Context, cfg *config.Config, outco
 	sync.Label = DriftLabel
 	sync.ResolvedComment = "tierdeploy found this stack in sync again; closing."
 	drifted := false
+	commit := a.commit(ctx, cfg, "HEAD")
 	for _, env := range cfg.EnvironmentNames() {
 		in := planReportInput(env, outcomes, "", 0)
 		in.Kind = report.KindDrift
@@ -200,7 +201,7 @@ func (a *invocation) publishDrift(ctx context.Context, cfg *config.Config, outco
 		if len(in.Stacks) == 0 {
 			continue
 		}
-		in.Commit = a.commit(ctx, cfg, "HEAD")
+		in.Commit = commit
 		in.Budget = s.budget()
 		in.FullOutputHint = fullOutputHint(s.ev)
 		d, err := report.RenderDrift(in)
