@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -29,8 +28,7 @@ func runApply(ctx context.Context, a *invocation) error {
 	var o applyOptions
 	o.sel.register(fs)
 	fs.BoolVar(&o.requireReviewed, "require-reviewed", false, "apply a stack only when its fresh plan is the plan reviewed on the merged pull or merge request")
-	o.parallelism = runtime.NumCPU()
-	fs.Var(countFlag{&o.parallelism}, "parallelism", "apply at most `n` independent stacks at once (default: the number of CPUs)")
+	registerParallelism(fs, &o.parallelism, "apply at most `n` independent stacks at once")
 	fs.StringVar(&o.reportFile, "report", "", "also write the report to `file`")
 	if err := a.parse(fs, "apply [--tier T]... [--environment E]... [--base REV] [--head REV] [--all] [--require-reviewed] [--parallelism N]"); err != nil {
 		return err

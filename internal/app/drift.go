@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -30,8 +29,7 @@ func runDrift(ctx context.Context, a *invocation) error {
 	fs.Var(&tiers, "tier", "only this `tier` (repeatable)")
 	fs.Var(&envs, "environment", "only this `environment` (repeatable)")
 	parallelism := new(int)
-	*parallelism = runtime.NumCPU()
-	fs.Var(countFlag{parallelism}, "parallelism", "check at most `n` stacks at once (default: the number of CPUs)")
+	registerParallelism(fs, parallelism, "check at most `n` stacks at once")
 	reportFile := fs.String("report", "", "also write the summary to `file`")
 	noIssues := fs.Bool("no-issues", false, "do not open, update or close drift issues")
 	if err := a.parse(fs, "drift [--tier T]... [--environment E]... [--parallelism N] [--no-issues]"); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"strconv"
 	"strings"
 )
@@ -124,4 +125,10 @@ func (c countFlag) Set(v string) error {
 	}
 	*c.n = n
 	return nil
+}
+
+// registerParallelism adds --parallelism, defaulting to the number of CPUs.
+func registerParallelism(fs *flag.FlagSet, n *int, usage string) {
+	*n = runtime.NumCPU()
+	fs.Var(countFlag{n}, "parallelism", usage+" (default: the number of CPUs)")
 }

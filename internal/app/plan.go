@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,8 +32,7 @@ func runPlan(ctx context.Context, a *invocation) error {
 	o.sel.register(fs)
 	fs.StringVar(&o.reportFile, "report", "", "write the report to `file` instead of standard output")
 	fs.BoolVar(&o.detailedExitcode, "detailed-exitcode", false, "exit 2 when any stack has changes")
-	o.parallelism = runtime.NumCPU()
-	fs.Var(countFlag{&o.parallelism}, "parallelism", "plan at most `n` stacks at once (default: the number of CPUs)")
+	registerParallelism(fs, &o.parallelism, "plan at most `n` stacks at once")
 	if err := a.parse(fs, "plan [--tier T]... [--environment E]... [--base REV] [--head REV] [--all] [--report FILE] [--detailed-exitcode] [--parallelism N]"); err != nil {
 		return err
 	}
@@ -266,18 +265,10 @@ func (a *invocation) writeReport(file, body string) error {
 // planOutcome turns the outcomes into the command's result: an error naming
 // the failed stacks, or exit code 2 for changes with --detailed-exitcode.
 func (a *invocation) planOutcome(outcomes []*stackOutcome, detailed bool) error {
-	var failed []string
-	changes := false
-	for _, o := range outcomes {
-		if o.failed() {
-			failed = append(failed, o.stack.Key().String())
-		}
-		changes = changes || o.hasChanges()
+	if err := failedStacks(outcomes); err != nil {
+		return err
 	}
-	if len(failed) > 0 {
-		return &StacksFailedError{Stacks: failed, Total: len(outcomes)}
-	}
-	if detailed && changes {
+	if detailed && slices.ContainsFunc(outcomes, (*stackOutcome).hasChanges) {
 		a.code = ExitChanges
 	}
 	return nil
