@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/go-version"
@@ -74,9 +75,17 @@ func ParseWant(s string) (Want, error) {
 // IsZero reports whether w asks for nothing.
 func (w Want) IsZero() bool { return w.Raw == "" }
 
-// Allows reports whether release v satisfies w.
+// Allows reports whether release v satisfies w. As in Terraform, a
+// pre-release satisfies only a constraint that names a pre-release: "!=
+// 1.11.0" does not select 1.11.0-rc1.
 func (w Want) Allows(v *version.Version) bool {
-	return !w.IsZero() && w.Constraints.Check(v)
+	if w.IsZero() {
+		return false
+	}
+	if v.Prerelease() != "" && !slices.ContainsFunc(w.Constraints, (*version.Constraint).Prerelease) {
+		return false
+	}
+	return w.Constraints.Check(v)
 }
 
 // String returns Raw.

@@ -22,19 +22,21 @@ func TestParseWant(t *testing.T) {
 		deny    []string
 		wantErr string
 	}{
-		"exact":            {in: "1.10.7", exact: "1.10.7", allow: []string{"1.10.7"}, deny: []string{"1.10.8", "1.10.6"}},
-		"exact with v":     {in: " v1.10.7 ", exact: "1.10.7"},
-		"exact with =":     {in: "= 1.5.7", exact: "1.5.7"},
-		"pre-release":      {in: "1.11.0-rc1", exact: "1.11.0-rc1", allow: []string{"1.11.0-rc1"}, deny: []string{"1.11.0"}},
-		"pessimistic":      {in: "~> 1.10.0", allow: []string{"1.10.0", "1.10.99"}, deny: []string{"1.11.0", "1.9.9", "1.10.1-rc1"}},
-		"range":            {in: ">= 1.8, < 1.11", allow: []string{"1.8.0", "1.10.7"}, deny: []string{"1.11.0", "1.7.9"}},
-		"latest":           {in: "latest", allow: []string{"0.1.0", "9.9.9"}, deny: []string{"1.11.0-beta1"}},
-		"partial":          {in: "1.10", wantErr: `"1.10" names no single release: write 1.10.0 for that release, or ~> 1.10.0 for the newest of the series`},
-		"major only":       {in: "v1", wantErr: `"v1" names no single release: write 1.0 for that release, or ~> 1.0 for the newest of the series`},
-		"empty":            {in: "  ", wantErr: "is empty: write a version such as 1.10.7 or a constraint such as ~> 1.10.0"},
-		"words":            {in: "latest-allowed", wantErr: `"latest-allowed" is not a version or a version constraint (such as 1.10.7 or ~> 1.10.0)`},
-		"too long":         {in: "1.0.0" + string(make([]byte, 300)), wantErr: "is 305 characters long: a version or constraint is at most 256"},
-		"operator garbage": {in: "=> 1.0.0", wantErr: `"=> 1.0.0" is not a version or a version constraint (such as 1.10.7 or ~> 1.10.0)`},
+		"exact":             {in: "1.10.7", exact: "1.10.7", allow: []string{"1.10.7"}, deny: []string{"1.10.8", "1.10.6"}},
+		"exact with v":      {in: " v1.10.7 ", exact: "1.10.7"},
+		"exact with =":      {in: "= 1.5.7", exact: "1.5.7"},
+		"pre-release":       {in: "1.11.0-rc1", exact: "1.11.0-rc1", allow: []string{"1.11.0-rc1"}, deny: []string{"1.11.0"}},
+		"pessimistic":       {in: "~> 1.10.0", allow: []string{"1.10.0", "1.10.99"}, deny: []string{"1.11.0", "1.9.9", "1.10.1-rc1"}},
+		"range":             {in: ">= 1.8, < 1.11", allow: []string{"1.8.0", "1.10.7"}, deny: []string{"1.11.0", "1.7.9"}},
+		"latest":            {in: "latest", allow: []string{"0.1.0", "9.9.9"}, deny: []string{"1.11.0-beta1"}},
+		"not equal":         {in: "!= 1.11.0", allow: []string{"1.10.0"}, deny: []string{"1.11.0", "1.11.0-rc1"}},
+		"pre-release range": {in: ">= 1.11.0-rc1", allow: []string{"1.11.0-rc2", "1.11.0"}, deny: []string{"1.11.0-alpha1"}},
+		"partial":           {in: "1.10", wantErr: `"1.10" names no single release: write 1.10.0 for that release, or ~> 1.10.0 for the newest of the series`},
+		"major only":        {in: "v1", wantErr: `"v1" names no single release: write 1.0 for that release, or ~> 1.0 for the newest of the series`},
+		"empty":             {in: "  ", wantErr: "is empty: write a version such as 1.10.7 or a constraint such as ~> 1.10.0"},
+		"words":             {in: "latest-allowed", wantErr: `"latest-allowed" is not a version or a version constraint (such as 1.10.7 or ~> 1.10.0)`},
+		"too long":          {in: "1.0.0" + string(make([]byte, 300)), wantErr: "is 305 characters long: a version or constraint is at most 256"},
+		"operator garbage":  {in: "=> 1.0.0", wantErr: `"=> 1.0.0" is not a version or a version constraint (such as 1.10.7 or ~> 1.10.0)`},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
