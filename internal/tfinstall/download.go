@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/hashicorp/go-version"
 
@@ -45,8 +44,15 @@ func (in *Installer) download(ctx context.Context, req tfversion.Request, v *ver
 		return "", fmt.Errorf("install %s %s: %w", p.Name(), v, err)
 	}
 	signer, err := checkSignature(in.keys[p], sums.Bytes(), sig.Bytes(), in.now)
+	if se := (*signatureError)(nil); errors.As(err, &se) {
+		reason := fmt.Sprintf("is not a valid signature of %s (%v)", files.Sums, se.Err)
+		if se.Unknown {
+			reason = fmt.Sprintf("is not a signature of %s by the %s release key", files.Sums, p.Name())
+		}
+		return "", &VerifyError{File: files.Signature, Reason: reason}
+	}
 	if err != nil {
-		return "", &VerifyError{File: files.Signature, Reason: strings.Replace(err.Error(), "is not", "shows that "+files.Sums+" is not", 1)}
+		return "", err
 	}
 	log.Info("checksum file signature verified", "file", files.Sums, "key", signer)
 	table, err := ParseSums(sums.Bytes())

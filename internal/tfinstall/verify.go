@@ -13,24 +13,43 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 )
 
+// signatureError says why a detached signature was refused.
+type signatureError struct {
+	// Unknown means no trusted key made it.
+	Unknown bool
+	Err     error
+}
+
+func (e *signatureError) Error() string {
+	if e.Unknown {
+		return "not made by a trusted key"
+	}
+	return e.Err.Error()
+}
+
+func (e *signatureError) Unwrap() error { return e.Err }
+
 // checkSignature verifies that sig (binary or ASCII-armored) is a detached
 // signature of signed by one of keys, and returns the signer's primary key
-// fingerprint.
+// fingerprint. A refusal is a *signatureError.
 //
 // A key that has expired since is accepted for a signature it made while it
 // was valid, as gpg does: a release signed in 2024 stays verifiable after
 // the key's expiry date. A revoked key, an expired signature or a key that
 // was expired when it signed are refused.
 func checkSignature(keys openpgp.EntityList, signed, sig []byte, now func() time.Time) (string, error) {
+	if now == nil {
+		now = time.Now
+	}
 	if len(keys) == 0 {
-		return "", errors.New("no key to check it with")
+		return "", &signatureError{Unknown: true}
+	}
+	body, err := signatureBody(sig)
+	if err != nil {
+		return "", &signatureError{Err: err}
 	}
 	verify := func(at func() time.Time) (*packet.Signature, *openpgp.Entity, error) {
-		body, err := signatureBody(sig)
-		if err != nil {
-			return nil, nil, err
-		}
-		return openpgp.VerifyDetachedSignature(keys, bytes.NewReader(signed), body, &packet.Config{Time: at})
+		return openpgp.VerifyDetachedSignature(keys, bytes.NewReader(signed), bytes.NewReader(body), &packet.Config{Time: at})
 	}
 	s, signer, err := verify(now)
 	if errors.Is(err, pgperrors.ErrKeyExpired) && s != nil && !s.CreationTime.After(now()) {
@@ -39,27 +58,31 @@ func checkSignature(keys openpgp.EntityList, signed, sig []byte, now func() time
 	}
 	switch {
 	case errors.Is(err, pgperrors.ErrUnknownIssuer):
-		return "", errors.New("is not signed by the release key")
+		return "", &signatureError{Unknown: true}
 	case err != nil:
-		return "", fmt.Errorf("is not a valid signature (%v)", err)
+		return "", &signatureError{Err: err}
 	case signer == nil:
-		return "", errors.New("is not signed by the release key")
+		return "", &signatureError{Unknown: true}
 	}
 	return Fingerprint(signer), nil
 }
 
 // signatureBody returns the packets of a detached signature, unwrapping the
 // ASCII armor when there is one.
-func signatureBody(sig []byte) (io.Reader, error) {
-	if !bytes.HasPrefix(bytes.TrimSpace(sig), []byte("-----BEGIN PGP SIGNATURE-----")) {
-		return bytes.NewReader(sig), nil
+func signatureBody(sig []byte) ([]byte, error) {
+	if !bytes.HasPrefix(bytes.TrimSpace(sig), []byte("-----BEGIN ")) {
+		return sig, nil
 	}
 	block, err := armor.Decode(bytes.NewReader(sig))
 	if err != nil {
-		return nil, fmt.Errorf("is not a valid signature (%v)", err)
+		return nil, err
 	}
 	if block.Type != openpgp.SignatureType {
-		return nil, fmt.Errorf("is a %s, not a signature", block.Type)
+		return nil, fmt.Errorf("it is a %s", block.Type)
 	}
-	return block.Body, nil
+	body, err := io.ReadAll(io.LimitReader(block.Body, maxSignature))
+	if err != nil {
+		return nil, err
+	}
+	return body, nil
 }
