@@ -13,7 +13,7 @@ import (
 
 // Size limits of what is downloaded.
 const (
-	maxListing   = 64 << 20
+	maxListing   = 32 << 20
 	maxSums      = 1 << 20
 	maxSignature = 64 << 10
 	maxArchive   = 1 << 30

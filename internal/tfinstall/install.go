@@ -229,7 +229,7 @@ func (in *Installer) Select(ctx context.Context, req tfversion.Request) (Binary,
 		if found, ok := in.present(ctx, p, v); ok {
 			return found.with(req), nil
 		}
-		if err := in.canDownload(req); err != nil {
+		if err := in.canDownload(ctx, req); err != nil {
 			return Binary{}, err
 		}
 		b.Version, b.Location = v.String(), ToDownload
@@ -258,7 +258,7 @@ func (in *Installer) Select(ctx context.Context, req tfversion.Request) (Binary,
 		if found, ok := in.present(ctx, p, r.Version); ok {
 			return found.with(req), nil
 		}
-		if err := in.canDownload(req); err != nil {
+		if err := in.canDownload(ctx, req); err != nil {
 			return Binary{}, err
 		}
 		b.Version, b.Location = r.Version.String(), ToDownload
@@ -276,9 +276,9 @@ func (in *Installer) Select(ctx context.Context, req tfversion.Request) (Binary,
 
 // canDownload reports why the request cannot be downloaded: offline mode or
 // an unsupported platform.
-func (in *Installer) canDownload(req tfversion.Request) error {
+func (in *Installer) canDownload(ctx context.Context, req tfversion.Request) error {
 	if in.offline {
-		return in.offlineError(context.Background(), req)
+		return in.offlineError(ctx, req)
 	}
 	if !in.platform.Supported() {
 		return &UnsupportedPlatformError{Request: req, Platform: in.platform}
@@ -435,16 +435,21 @@ func (in *Installer) fetchListing(ctx context.Context, p tfversion.Product) ([]R
 
 // ensure installs release v into the cache unless it is there, and returns
 // the binary; fresh says this call downloaded it. Callers in this process
-// share one flight per release; other processes wait on the file lock.
+// share one flight per release (and its failure; a later call tries
+// again); other processes wait on the file lock.
 func (in *Installer) ensure(ctx context.Context, req tfversion.Request, v *version.Version) (path string, fresh bool, err error) {
 	p := req.Product
 	key := p.Binary() + "@" + v.String()
 	f, leader := in.join(in.flights, key)
 	if leader {
 		f.path, f.fresh, f.err = in.install(ctx, req, v)
+		in.mu.Lock()
 		if f.err == nil {
-			in.remember(p, v, f.path)
+			in.verified[key] = f.path
+		} else {
+			delete(in.flights, key)
 		}
+		in.mu.Unlock()
 		close(f.done)
 		return f.path, f.fresh, f.err
 	}

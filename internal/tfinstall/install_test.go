@@ -255,6 +255,10 @@ func TestRetriesServerErrors(t *testing.T) {
 	srv.FailNext(3)
 	_, err = in.Install(t.Context(), ask(t, tfversion.OpenTofu, "1.9.1"))
 	require.ErrorContains(t, err, "503 Service Unavailable")
+	// A failed install is not remembered: the next call tries again.
+	b, err = in.Install(t.Context(), ask(t, tfversion.OpenTofu, "1.9.1"))
+	require.NoError(t, err)
+	require.Equal(t, tfinstall.Downloaded, b.Location)
 }
 
 func TestMirror(t *testing.T) {
