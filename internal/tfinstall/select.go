@@ -245,4 +245,3 @@ func (in *Installer) fetchListing(ctx context.Context, p tfversion.Product) ([]R
 	}
 	return releases, nil
 }
-
