@@ -135,4 +135,3 @@ func releaseDoc(r Release) map[string]any {
 		"version": r.Version, "values": toAny(r.Values), "inventory_values": iv,
 	}
 }
-
