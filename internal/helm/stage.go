@@ -88,6 +88,8 @@ type Stage struct {
 	// placeholders are the chart value paths the last values call set to
 	// UnknownPlaceholder.
 	placeholders []string
+	// manifest is what the last successful Plan rendered (see Manifest).
+	manifest string
 }
 
 // New returns a Stage for opts. It checks the options and expands the
