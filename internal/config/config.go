@@ -107,6 +107,11 @@ type Tier struct {
 	// SensitiveOutputs lists the sensitive Terraform outputs that may go into
 	// the inventory; other sensitive outputs are left out.
 	SensitiveOutputs []string `yaml:"sensitive_outputs"`
+	// Policies are directories of Rego policies checked on every stage of
+	// the tier (see checks.go).
+	Policies []string `yaml:"policies"`
+	// Checks are external checker commands run on every stage of the tier.
+	Checks []Check `yaml:"checks"`
 }
 
 // TerraformStage is the Terraform root module of a tier.
