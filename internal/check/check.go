@@ -2,6 +2,7 @@ package check
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tierdeploy/tierdeploy/internal/plan"
@@ -126,23 +127,14 @@ func Merge(rs ...Result) Result {
 	return out
 }
 
-// SortFindings orders findings by severity (failures first), then rule and
-// message, so that a check reports the same findings in the same order.
+// SortFindings orders findings by severity (failures first), then rule,
+// keeping the order of the messages of one rule (a rule's messages come
+// sorted, a note of how many were left out last).
 func SortFindings(fs []Finding) {
 	slices.SortStableFunc(fs, func(a, b Finding) int {
-		switch {
-		case a.Status != b.Status:
+		if a.Status != b.Status {
 			return int(b.Status) - int(a.Status)
-		case a.Rule != b.Rule:
-			if a.Rule < b.Rule {
-				return -1
-			}
-			return 1
-		case a.Message < b.Message:
-			return -1
-		case a.Message > b.Message:
-			return 1
 		}
-		return 0
+		return strings.Compare(a.Rule, b.Rule)
 	})
 }

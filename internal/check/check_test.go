@@ -36,17 +36,17 @@ func TestMergeAndCount(t *testing.T) {
 
 func TestSortFindings(t *testing.T) {
 	fs := []Finding{
-		{Status: Warn, Rule: "warn", Message: "b"},
-		{Status: Fail, Rule: "deny", Message: "z"},
 		{Status: Warn, Rule: "warn", Message: "a"},
-		{Status: Fail, Rule: "deny", Message: "a"},
+		{Status: Fail, Rule: "deny_x", Message: "z"},
+		{Status: Warn, Rule: "warn", Message: "and 2 more"},
+		{Status: Fail, Rule: "deny", Message: "b"},
 	}
 	SortFindings(fs)
 	assert.Equal(t, []Finding{
-		{Status: Fail, Rule: "deny", Message: "a"},
-		{Status: Fail, Rule: "deny", Message: "z"},
+		{Status: Fail, Rule: "deny", Message: "b"},
+		{Status: Fail, Rule: "deny_x", Message: "z"},
 		{Status: Warn, Rule: "warn", Message: "a"},
-		{Status: Warn, Rule: "warn", Message: "b"},
+		{Status: Warn, Rule: "warn", Message: "and 2 more"},
 	}, fs)
 	assert.Equal(t, "fail", Fail.String())
 	assert.Equal(t, "warn", Warn.String())

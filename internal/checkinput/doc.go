@@ -7,7 +7,9 @@
 // Nothing sensitive reaches them. Every value the plan marks sensitive
 // (before_sensitive and after_sensitive of changes and drift, sensitive
 // outputs, the sensitive_values of planned and prior state, sensitive
-// variables and their defaults), every value of a Kubernetes Secret (data
+// variables and their defaults), the values written in the configuration for
+// provider arguments named like credentials (secret_key, token, password),
+// every value of a Kubernetes Secret (data
 // and stringData), every sensitive inventory value and every secret the
 // caller names is replaced by Marker. A mark that does not fit the shape of
 // its value masks the whole value. Then every string anywhere in the

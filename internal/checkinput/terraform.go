@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 
 	"github.com/tierdeploy/tierdeploy/internal/plan"
 )
@@ -84,6 +85,7 @@ func maskPlan(p map[string]any, m *masker) {
 		}
 	}
 	configDefaults(root, m, 0)
+	providerCredentials(object(object(p["configuration"])["provider_config"]), m)
 	for name, v := range object(p["variables"]) {
 		if vm := object(v); sensitive[name] && vm != nil {
 			set(vm, "value", m.whole(vm["value"]))
@@ -143,6 +145,23 @@ func configDefaults(mod map[string]any, m *masker, depth int) {
 	}
 	for _, c := range object(mod["module_calls"]) {
 		configDefaults(object(object(c)["module"]), m, depth+1)
+	}
+}
+
+// credentialRE matches the names of provider arguments that hold
+// credentials. The plan does not mark them sensitive: a value written in
+// the configuration appears as it is.
+var credentialRE = regexp.MustCompile(`(?i)(secret|password|passwd|token|credential|private|_key$|^key$)`)
+
+// providerCredentials masks the constant values of provider arguments that
+// look like credentials (secret_key, token, password, ...).
+func providerCredentials(configs map[string]any, m *masker) {
+	for _, pc := range configs {
+		for name, e := range object(object(pc)["expressions"]) {
+			if em := object(e); em != nil && credentialRE.MatchString(name) {
+				set(em, "constant_value", m.whole(em["constant_value"]))
+			}
+		}
 	}
 }
 

@@ -133,3 +133,15 @@ func TestTerraformRefusesBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestTerraformMasksProviderCredentialsInTheConfiguration(t *testing.T) {
+	planJSON := `{"configuration":{"provider_config":{"aws":{"expressions":{"region":{"constant_value":"eu-west-1"},` +
+		`"secret_key":{"constant_value":"wJalrXUtnFEMI-literal"},"token":{"constant_value":"session-token-literal"},"access_key":{"constant_value":"AKIAEXAMPLELITERAL"}}}}}}`
+	in, err := Terraform([]byte(planJSON), Stage{})
+	require.NoError(t, err)
+	js, _ := in.JSON()
+	for _, s := range []string{"wJalrXUtnFEMI-literal", "session-token-literal", "AKIAEXAMPLELITERAL"} {
+		assert.NotContains(t, string(js), s)
+	}
+	assert.Contains(t, string(js), `"region":{"constant_value":"eu-west-1"}`)
+}
