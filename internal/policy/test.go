@@ -133,7 +133,7 @@ func Test(ctx context.Context, opts TestOptions) (TestReport, error) {
 	}
 	store := inmem.NewFromObjectWithOpts(f.data, inmem.OptRoundTripOnWrite(false))
 	runner := tester.NewRunner().
-		SetCompiler(newCompiler()).
+		SetCompiler(newCompiler().WithEnablePrintStatements(true)).
 		SetStore(store).
 		SetModules(modules).
 		SetTimeout(timeout).

@@ -10,7 +10,9 @@ registries := {host |
 	host := split(url, "/")[0]
 }
 
-exceptions := object.get(data, ["image_exceptions", "prefixes"], [])
+default exceptions := []
+
+exceptions := data.image_exceptions.prefixes
 
 # workloads are the pod specs of the rendered objects, with a name for
 # messages.
