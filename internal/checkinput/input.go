@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
+	"sync"
 
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
@@ -66,9 +67,32 @@ type Input struct {
 	// caller masks them in whatever it shows of the checks' results.
 	Secrets []string
 
-	doc       map[string]any
-	planJSON  []byte
+	doc map[string]any
+	// planJSON is the masked plan of a Terraform stage, encoded on first
+	// use.
+	planJSON  *lazyJSON
 	manifests []byte
+}
+
+// lazyJSON encodes a value once, when first asked.
+type lazyJSON struct {
+	once sync.Once
+	v    any
+	b    []byte
+}
+
+func (l *lazyJSON) get() []byte {
+	if l == nil {
+		return nil
+	}
+	l.once.Do(func() {
+		b, err := marshal(l.v)
+		if err != nil {
+			b = []byte("null") // decoded JSON always encodes
+		}
+		l.b = b
+	})
+	return l.b
 }
 
 // Document returns the policies' input document: decoded JSON (objects
@@ -79,8 +103,9 @@ func (in Input) Document() map[string]any { return in.doc }
 func (in Input) JSON() ([]byte, error) { return marshal(in.doc) }
 
 // PlanJSON returns the masked plan JSON of a Terraform stage; nil for a
-// Helm release.
-func (in Input) PlanJSON() []byte { return in.planJSON }
+// Helm release. It is encoded on first use (checkers need it; policies do
+// not).
+func (in Input) PlanJSON() []byte { return in.planJSON.get() }
 
 // Manifests returns the masked rendered objects of a Helm release as a
 // YAML stream; nil for a Terraform stage.

@@ -28,16 +28,12 @@ func Terraform(planJSON []byte, st Stage) (Input, error) {
 	masked, secrets := m.everywhere(map[string]any{"plan": p, "meta": md})
 	all := masked.(map[string]any)
 	p, md = all["plan"].(map[string]any), all["meta"].(map[string]any)
-	js, err := marshal(p)
-	if err != nil {
-		return Input{}, &InvalidError{What: "plan JSON", Err: err}
-	}
 	doc := make(map[string]any, len(p)+1)
 	for k, v := range p {
 		doc[k] = v
 	}
 	doc[Key] = md
-	return Input{Stack: st.Stack, Kind: plan.Terraform, Name: st.Name, Secrets: secrets, doc: doc, planJSON: js}, nil
+	return Input{Stack: st.Stack, Kind: plan.Terraform, Name: st.Name, Secrets: secrets, doc: doc, planJSON: &lazyJSON{v: p}}, nil
 }
 
 // decodeObject decodes one JSON object, numbers as json.Number.

@@ -44,17 +44,27 @@ type Options struct {
 type Evaluator struct {
 	sets    []preparedSet
 	timeout time.Duration
-	dirs    []string
+	// batch evaluates, in one query, every rule that is always defined (a
+	// partial set or object, as deny contains msg if ... is): rules that
+	// share helpers compute them once. batched lists its rules in the
+	// order of its variables.
+	batch   *rego.PreparedEvalQuery
+	batched []ruleRef
 }
+
+// ruleRef is one rule of one policy set.
+type ruleRef struct{ set, rule int }
 
 type preparedSet struct {
 	policySet
+	// queries has one query per rule, for the rules outside the batch and
+	// to tell which rule failed when the batch does.
 	queries []rego.PreparedEvalQuery
 }
 
-// Load reads, parses and compiles the policies of opts.Dirs and prepares a
-// query for each deny, warn and violation rule. A policy that does not
-// parse or compile, a path that leaves the repository and a directory
+// Load reads, parses and compiles the policies of opts.Dirs and prepares
+// the queries of their deny, warn and violation rules. A policy that does
+// not parse or compile, a path that leaves the repository and a directory
 // without policies are an *Error (errors.Is ErrInvalid).
 func Load(ctx context.Context, opts Options) (*Evaluator, error) {
 	f, err := load(opts.Root, opts.Dirs, false)
@@ -66,28 +76,55 @@ func Load(ctx context.Context, opts Options) (*Evaluator, error) {
 		return nil, err
 	}
 	store := inmem.NewFromObjectWithOpts(f.data, inmem.OptRoundTripOnWrite(false))
-	e := &Evaluator{timeout: opts.Timeout, dirs: slices.Clone(opts.Dirs)}
+	e := &Evaluator{timeout: opts.Timeout}
 	if e.timeout <= 0 {
 		e.timeout = DefaultTimeout
 	}
-	for _, ps := range policySets(f.modules) {
+	prepare := func(body ast.Body) (rego.PreparedEvalQuery, error) {
+		return rego.New(rego.ParsedQuery(body), rego.Compiler(c), rego.Store(store),
+			rego.UnsafeBuiltins(unsafeBuiltins)).PrepareForEval(ctx)
+	}
+	var batch ast.Body
+	for i, ps := range policySets(f.modules) {
 		p := preparedSet{policySet: ps}
-		for _, rule := range ps.rules {
+		for j, rule := range ps.rules {
 			ref := ps.path.Append(ast.StringTerm(rule))
-			q, err := rego.New(
-				rego.ParsedQuery(ast.NewBody(ast.NewExpr(ast.NewTerm(ref)))),
-				rego.Compiler(c),
-				rego.Store(store),
-				rego.UnsafeBuiltins(unsafeBuiltins),
-			).PrepareForEval(ctx)
+			q, err := prepare(ast.NewBody(ast.NewExpr(ast.NewTerm(ref))))
 			if err != nil {
 				return nil, fmt.Errorf("prepare %s.%s: %w", ps.name, rule, err)
 			}
 			p.queries = append(p.queries, q)
+			if alwaysDefined(c, ref) {
+				v := ast.VarTerm(fmt.Sprintf("r%d", len(e.batched)))
+				batch = append(batch, ast.Equality.Expr(v, ast.NewTerm(ref)))
+				e.batched = append(e.batched, ruleRef{i, j})
+			}
 		}
 		e.sets = append(e.sets, p)
 	}
+	if len(batch) > 0 {
+		for i, expr := range batch {
+			expr.Index = i
+		}
+		q, err := prepare(batch)
+		if err != nil {
+			return nil, fmt.Errorf("prepare the policies: %w", err)
+		}
+		e.batch = &q
+	}
 	return e, nil
+}
+
+// alwaysDefined reports whether every rule of ref is a partial set or
+// object: those are defined (maybe empty) whatever the input.
+func alwaysDefined(c *ast.Compiler, ref ast.Ref) bool {
+	rules := c.GetRulesExact(ref)
+	for _, r := range rules {
+		if k := r.Head.DocKind(); k != ast.PartialSetDoc && k != ast.PartialObjectDoc {
+			return false
+		}
+	}
+	return len(rules) > 0
 }
 
 // Packages returns the names of the policy sets, sorted: "terraform.s3".
@@ -111,51 +148,81 @@ func (e *Evaluator) Check(ctx context.Context, in checkinput.Input) (check.Resul
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
+	start := time.Now()
 	value, err := ast.InterfaceToValue(in.Document())
 	if err != nil {
 		return check.Result{}, fmt.Errorf("policy input of %s: %w", in.Name, err)
 	}
+	found := make([][][]check.Finding, len(e.sets))
+	done := make([][]bool, len(e.sets))
+	for i, s := range e.sets {
+		found[i] = make([][]check.Finding, len(s.rules))
+		done[i] = make([]bool, len(s.rules))
+	}
+	stopped := func() error {
+		switch {
+		case ctx.Err() == nil:
+			return nil
+		case errors.Is(ctx.Err(), context.DeadlineExceeded):
+			return fmt.Errorf("policies on %s: evaluation took longer than %s", in.Name, e.timeout)
+		}
+		return ctx.Err()
+	}
+	if e.batch != nil {
+		rs, err := e.batch.Eval(ctx, rego.EvalParsedInput(value))
+		if err := stopped(); err != nil {
+			return check.Result{}, err
+		}
+		if err == nil && len(rs) == 1 {
+			for k, r := range e.batched {
+				v := rs[0].Bindings[fmt.Sprintf("r%d", k)]
+				found[r.set][r.rule] = findings(e.sets[r.set].rules[r.rule], v)
+				done[r.set][r.rule] = true
+			}
+		}
+		// On an error, each rule runs alone below, to say which failed.
+	}
 	var res check.Result
-	for _, s := range e.sets {
-		start := time.Now()
+	for i, s := range e.sets {
 		c := check.Check{Kind: check.Policy, Name: s.name, StageKind: in.Kind, Stage: in.Name}
-		for i, q := range s.queries {
-			rs, err := q.Eval(ctx, rego.EvalParsedInput(value))
-			if ctx.Err() != nil {
-				if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-					return check.Result{}, fmt.Errorf("policy %s on %s: evaluation took longer than %s", s.name, in.Name, e.timeout)
+		for j, q := range s.queries {
+			if !done[i][j] {
+				rs, err := q.Eval(ctx, rego.EvalParsedInput(value))
+				if err := stopped(); err != nil {
+					return check.Result{}, err
 				}
-				return check.Result{}, ctx.Err()
+				if err != nil {
+					found[i][j] = []check.Finding{{Status: check.Fail, Rule: s.rules[j],
+						Message: "evaluation failed: " + truncate(err.Error())}}
+				} else if len(rs) > 0 && len(rs[0].Expressions) > 0 {
+					found[i][j] = findings(s.rules[j], rs[0].Expressions[0].Value)
+				}
 			}
-			if err != nil {
-				c.Findings = append(c.Findings, check.Finding{Status: check.Fail, Rule: s.rules[i],
-					Message: "evaluation failed: " + truncate(err.Error())})
-				continue
-			}
-			c.Findings = append(c.Findings, findings(s.rules[i], rs)...)
+			c.Findings = append(c.Findings, found[i][j]...)
 		}
 		for _, f := range c.Findings {
 			c.Status = max(c.Status, f.Status)
 		}
 		check.SortFindings(c.Findings)
-		c.Duration = time.Since(start)
 		res.Checks = append(res.Checks, c)
+	}
+	// The rules share one evaluation: each set is given an equal share.
+	share := time.Since(start) / time.Duration(len(res.Checks))
+	for i := range res.Checks {
+		res.Checks[i].Duration = share
 	}
 	return res, nil
 }
 
 // findings interprets a rule's value: a set or array of messages (strings,
 // or objects with a msg), one string, true (a message naming the rule), or
-// an object of messages.
-func findings(rule string, rs rego.ResultSet) []check.Finding {
-	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
-		return nil // undefined: nothing matched
-	}
+// an object of messages; nil (undefined) is none.
+func findings(rule string, value any) []check.Finding {
 	status := check.Fail
 	if isWarn(rule) {
 		status = check.Warn
 	}
-	msgs := messages(rule, rs[0].Expressions[0].Value)
+	msgs := messages(rule, value)
 	out := make([]check.Finding, 0, min(len(msgs), MaxMessages+1))
 	for i, m := range msgs {
 		if i == MaxMessages {

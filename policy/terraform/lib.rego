@@ -2,25 +2,37 @@
 # not a policy set of its own.
 package terraform.lib
 
-# changed returns the managed resources of a type that the plan creates or
-# updates (a replacement creates too), with their planned values in
-# change.after.
-changed(type) := {rc |
-	some rc in input.resource_changes
+# changes are the positions in input.resource_changes of the managed
+# resources that the plan creates or updates (a replacement creates too),
+# by type. A rule is computed once per check and shared by every policy,
+# where a function would walk the plan at each call; positions are cheaper
+# to collect than whole resources.
+changes[type] contains i if {
+	some i, rc in input.resource_changes
 	rc.mode == "managed"
-	rc.type == type
 	some action in rc.change.actions
 	action in {"create", "update"}
+	type := rc.type
 }
 
-# deleted returns the managed resources of the given types that the plan
-# destroys, alone or to replace them.
-deleted(types) := {rc |
-	some rc in input.resource_changes
+# deletions are the positions of the managed resources that the plan
+# destroys, alone or to replace them, by type.
+deletions[type] contains i if {
+	some i, rc in input.resource_changes
 	rc.mode == "managed"
-	rc.type in types
 	"delete" in rc.change.actions
+	type := rc.type
 }
+
+# changed returns the resources of a type that the plan creates or
+# updates, with their planned values in change.after.
+changed(type) := [input.resource_changes[i] | some i in object.get(changes, type, set())]
+
+# deleted returns the resources of the given types that the plan destroys.
+deleted(types) := [input.resource_changes[i] |
+	some type in types
+	some i in object.get(deletions, type, set())
+]
 
 # public_policy holds when an IAM policy document (JSON text) allows
 # everyone without a condition.
