@@ -43,12 +43,12 @@ type page struct {
 	// ChecksColumn adds the Checks column; Checks is the checks section.
 	ChecksColumn bool
 	Checks       *checksView
-	Stacks        []stackView
-	StacksMore    string
-	Inventory     *inventoryView
-	Footer        bool
-	FooterLine    string
-	Hidden        []string
+	Stacks       []stackView
+	StacksMore   string
+	Inventory    *inventoryView
+	Footer       bool
+	FooterLine   string
+	Hidden       []string
 }
 
 type row struct{ Stack, Result, Changes, Checks, Duration string }
