@@ -40,15 +40,16 @@ type page struct {
 	Durations     bool
 	Rows          []row
 	RowsMore      string
+	Stacks        []stackView
+	StacksMore    string
+	Inventory     *inventoryView
+	Footer        bool
+	FooterLine    string
+	Hidden        []string
+
 	// ChecksColumn adds the Checks column; Checks is the checks section.
 	ChecksColumn bool
 	Checks       *checksView
-	Stacks       []stackView
-	StacksMore   string
-	Inventory    *inventoryView
-	Footer       bool
-	FooterLine   string
-	Hidden       []string
 }
 
 type row struct{ Stack, Result, Changes, Checks, Duration string }
