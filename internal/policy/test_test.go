@@ -1,10 +1,14 @@
 package policy
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tierdeploy/tierdeploy/internal/config"
+	"github.com/tierdeploy/tierdeploy/internal/testtools"
 )
 
 func TestTestRunsRegoTests(t *testing.T) {
@@ -78,4 +82,26 @@ func TestTestWithoutTests(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, rep.OK())
 	assert.Contains(t, rep.Text(false), "no tests found")
+}
+
+// TestReferenceConfigPolicies loads the policies tierdeploy.reference.yaml
+// names, for every tier and environment, as plan and apply will, and runs
+// their tests.
+func TestReferenceConfigPolicies(t *testing.T) {
+	root := testtools.Root(t)
+	cfg, err := config.Load(filepath.Join(root, "tierdeploy.reference.yaml"))
+	require.NoError(t, err)
+	lib := NewLibrary(root, 0)
+	for _, tier := range cfg.Tiers {
+		for _, env := range cfg.EnvironmentNames() {
+			dirs := tier.PolicyDirs(env)
+			require.NotEmpty(t, dirs, "tier %s", tier.Name)
+			e, err := lib.Evaluator(t.Context(), dirs)
+			require.NoError(t, err)
+			assert.NotEmpty(t, e.Packages())
+			rep, err := Test(t.Context(), TestOptions{Root: root, Dirs: dirs})
+			require.NoError(t, err)
+			assert.True(t, rep.OK(), rep.Text(false))
+		}
+	}
 }
