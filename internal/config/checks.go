@@ -106,3 +106,22 @@ func (c *Config) validateChecks(errs *Errors, at string, t Tier) {
 		}
 	}
 }
+
+// AllPolicyDirs returns the policy directories of every tier in every
+// environment, without duplicates, in the order of the configuration: what
+// test-policies tests together.
+func (c *Config) AllPolicyDirs() []string {
+	var out []string
+	seen := map[string]bool{}
+	for i := range c.Tiers {
+		for _, env := range c.environmentsOrDefault() {
+			for _, d := range c.Tiers[i].PolicyDirs(env) {
+				if !seen[d] {
+					seen[d] = true
+					out = append(out, d)
+				}
+			}
+		}
+	}
+	return out
+}

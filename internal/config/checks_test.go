@@ -31,6 +31,7 @@ func TestChecksConfig(t *testing.T) {
 	require.NoError(t, err)
 	tier := cfg.Tier("infrastructure")
 	assert.Equal(t, []string{"policy/terraform", "policy/prod"}, tier.PolicyDirs("prod"))
+	assert.Equal(t, []string{"policy/terraform", "policy/staging", "policy/prod"}, cfg.AllPolicyDirs())
 	require.Len(t, tier.Checks, 2)
 	trivy := tier.Checks[0]
 	assert.Equal(t, []string{"trivy", "config", "--exit-code", "1", "{plan_json}"}, trivy.Command)

@@ -104,4 +104,9 @@ func TestReferenceConfigPolicies(t *testing.T) {
 			assert.True(t, rep.OK(), rep.Text(false))
 		}
 	}
+	// test-policies: every directory at once.
+	rep, err := Test(t.Context(), TestOptions{Root: root, Dirs: cfg.AllPolicyDirs()})
+	require.NoError(t, err)
+	assert.True(t, rep.OK(), rep.Text(false))
+	assert.Equal(t, "PASS: 25/25\n", rep.Text(false))
 }
