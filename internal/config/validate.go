@@ -243,7 +243,7 @@ func (c *Config) validateReleases(errs *Errors, at string, t Tier) {
 				c.problem(errs, rat+".inventory_values."+value, "names no inventory key")
 			}
 		}
-		if len(r.InventoryValues) > 0 && c.needsResolve(t) && !c.needsPublisher(t) {
+		if len(r.InventoryValues) > 0 && c.needsResolve(t) && !c.ConsumesInventory(&t) {
 			c.problem(errs, rat+".inventory_values", "maps inventory values, but tier %q does not need the tier that publishes the inventory", t.Name)
 		}
 		if r.MaxHistory < 0 {
@@ -284,29 +284,6 @@ func (c *Config) needsResolve(t Tier) bool {
 		}
 	}
 	return true
-}
-
-// needsPublisher reports whether t needs, directly or not, the publishing tier.
-func (c *Config) needsPublisher(t Tier) bool {
-	seen := map[string]bool{}
-	var walk func(names []string) bool
-	walk = func(names []string) bool {
-		for _, n := range names {
-			if seen[n] {
-				continue
-			}
-			seen[n] = true
-			dep := c.Tier(n)
-			if dep == nil {
-				continue
-			}
-			if dep.PublishesInventory || walk(dep.Needs) {
-				return true
-			}
-		}
-		return false
-	}
-	return walk(t.Needs)
 }
 
 func (c *Config) validateNeeds(errs *Errors, index map[string]int) {
