@@ -1,13 +1,13 @@
 package main
 
 import (
-	"github.com/tierdeploy/tierdeploy/internal/app"
+	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/helm"
 )
 
 // newHelm builds a Helm release stage; *helm.Stage has the methods the app
 // calls.
-func newHelm(spec app.HelmSpec) (app.HelmStage, error) {
+func newHelm(spec deploy.HelmSpec) (deploy.HelmStage, error) {
 	return helm.New(helm.Options{
 		Log:             spec.Log,
 		KubeContext:     spec.KubeContext,
@@ -20,4 +20,4 @@ func newHelm(spec app.HelmSpec) (app.HelmStage, error) {
 	})
 }
 
-var _ app.HelmStage = (*helm.Stage)(nil)
+var _ deploy.HelmStage = (*helm.Stage)(nil)

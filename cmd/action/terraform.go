@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 
-	"github.com/tierdeploy/tierdeploy/internal/app"
+	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
 	"github.com/tierdeploy/tierdeploy/internal/terraform"
@@ -14,7 +14,7 @@ type terraformStage struct {
 	s *terraform.Stage
 }
 
-func newTerraform(spec app.TerraformSpec) (app.TerraformStage, error) {
+func newTerraform(spec deploy.TerraformSpec) (deploy.TerraformStage, error) {
 	s, err := terraform.New(terraform.Options{
 		Binary:         spec.Binary,
 		Log:            spec.Log,

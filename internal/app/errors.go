@@ -6,6 +6,7 @@ import (
 
 	"github.com/tierdeploy/tierdeploy/internal/changes"
 	"github.com/tierdeploy/tierdeploy/internal/config"
+	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/event"
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
 	"github.com/tierdeploy/tierdeploy/internal/tier"
@@ -33,14 +34,28 @@ func usagef(format string, args ...any) error {
 // errHelp means help was printed as asked.
 var errHelp = errors.New("help requested")
 
-// exitCode maps an error to the process exit code: 3 for bad input (flags,
-// configuration, inventory document), 1 for everything else.
-func exitCode(err error) int {
-	if err == nil {
-		return ExitOK
+// result is what a command ended with, apart from errors.
+type result struct {
+	// outcome is the run of plan, apply or drift; nil for other commands.
+	outcome *deploy.Outcome
+	// changesExit makes changes exit 2: plan --detailed-exitcode, drift.
+	changesExit bool
+}
+
+// err names the failed stacks, or is nil.
+func (r result) err() error {
+	if r.outcome == nil {
+		return nil
 	}
+	return r.outcome.Err()
+}
+
+// exitCode is the one place that decides the exit code: 3 for bad input
+// (flags, configuration, inventory document), 1 for failed stacks and every
+// other error, 2 for changes or drift when asked, else 0.
+func exitCode(r result, err error) int {
 	if errors.Is(err, errHelp) {
-		return ExitOK
+		err = nil
 	}
 	var (
 		usage    *UsageError
@@ -49,10 +64,19 @@ func exitCode(err error) int {
 		revision *changes.RevisionError
 	)
 	switch {
+	case err == nil:
 	case errors.As(err, &usage), errors.As(err, &cfgErrs), errors.As(err, &unknown),
 		errors.Is(err, config.ErrNotFound), errors.As(err, &revision),
 		errors.Is(err, event.ErrInput), errors.Is(err, inventory.ErrInvalid):
 		return ExitInput
+	default:
+		return ExitFailed
 	}
-	return ExitFailed
+	switch {
+	case r.err() != nil:
+		return ExitFailed
+	case r.changesExit && r.outcome.HasChanges():
+		return ExitChanges
+	}
+	return ExitOK
 }

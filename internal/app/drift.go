@@ -1,0 +1,71 @@
+package app
+
+import (
+	"context"
+	"flag"
+	"os"
+
+	"github.com/tierdeploy/tierdeploy/internal/deploy"
+	"github.com/tierdeploy/tierdeploy/internal/deps"
+	"github.com/tierdeploy/tierdeploy/internal/tier"
+)
+
+func runDrift(ctx context.Context, a *invocation) (result, error) {
+	fs := flag.NewFlagSet("drift", flag.ContinueOnError)
+	var tiers, envs listFlag
+	fs.Var(&tiers, "tier", "only this `tier` (repeatable)")
+	fs.Var(&envs, "environment", "only this `environment` (repeatable)")
+	parallelism := new(int)
+	registerParallelism(fs, parallelism, "check at most `n` stacks at once")
+	reportFile := fs.String("report", "", "also write the summary to `file`")
+	noIssues := fs.Bool("no-issues", false, "do not open, update or close drift issues")
+	if err := a.parse(fs, "drift [--tier T]... [--environment E]... [--parallelism N] [--no-issues]"); err != nil {
+		return result{}, err
+	}
+	if _, err := a.session(ctx); err != nil {
+		return result{}, err
+	}
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return result{}, err
+	}
+	sel, err := tier.Select(tier.Input{Config: cfg, All: true, Tiers: tiers, Environments: envs}, deps.New(os.DirFS(cfg.Root)))
+	if err != nil {
+		return result{}, err
+	}
+	dr := &deploy.Drift{Stacks: sel.Stacks, Parallelism: *parallelism}
+	for i := range dr.Stacks {
+		dr.Stacks[i].Reasons = []tier.Reason{{Kind: tier.Scheduled}}
+	}
+	if a.deps.NewStore != nil && cfg.Publisher() != nil {
+		store, err := a.deps.NewStore(ctx, cfg)
+		if err != nil {
+			return result{}, err
+		}
+		dr.Inventory = store
+	}
+	work, err := newWorkDir()
+	if err != nil {
+		return result{}, err
+	}
+	defer work.remove()
+	dr.WorkDir, dr.PluginCacheDir = work.dir, a.pluginCache(work)
+
+	con := a.newConsole("drift")
+	dr.Deps = a.flowDeps(cfg, con)
+	out, err := dr.Run(ctx)
+	con.Close()
+	if err != nil {
+		return result{}, err
+	}
+	res := result{outcome: out, changesExit: true}
+	pubr, path, err := a.publisher(true, *reportFile)
+	if err != nil {
+		return res, err
+	}
+	pub, err := deploy.DriftPublication(out, a.view(cfg, a.commit(ctx, cfg, "HEAD"), path, exitCode(res, nil)), !*noIssues)
+	if err != nil {
+		return res, err
+	}
+	return res, pubr.Publish(ctx, pub)
+}
