@@ -40,6 +40,8 @@ func runApply(ctx context.Context, a *invocation) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	con := a.newConsole("apply")
+	defer con.Close()
 	cfg, err := a.loadConfig()
 	if err != nil {
 		return result{}, err
@@ -77,7 +79,6 @@ func runApply(ctx context.Context, a *invocation) (result, error) {
 	}
 	defer work.remove()
 
-	con := a.newConsole("apply")
 	ap := &deploy.Apply{
 		Deps: a.flowDeps(cfg, con), Store: store, Leases: store, Host: lazyHost{sess}, Detector: detector{a: a, cfg: cfg},
 		Environments: envs, Tiers: o.sel.tiers, All: o.sel.all, Detected: d.Selection.Stacks, Commit: head,

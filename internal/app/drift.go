@@ -25,6 +25,8 @@ func runDrift(ctx context.Context, a *invocation) (result, error) {
 	if _, err := a.session(ctx); err != nil {
 		return result{}, err
 	}
+	con := a.newConsole("drift")
+	defer con.Close()
 	cfg, err := a.loadConfig()
 	if err != nil {
 		return result{}, err
@@ -51,7 +53,6 @@ func runDrift(ctx context.Context, a *invocation) (result, error) {
 	defer work.remove()
 	dr.WorkDir, dr.PluginCacheDir = work.dir, a.pluginCache(work)
 
-	con := a.newConsole("drift")
 	dr.Deps = a.flowDeps(cfg, con)
 	out, err := dr.Run(ctx)
 	con.Close()

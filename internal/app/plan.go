@@ -33,6 +33,8 @@ func runPlan(ctx context.Context, a *invocation) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	con := a.newConsole("plan")
+	defer con.Close()
 	cfg, err := a.loadConfig()
 	if err != nil {
 		return result{}, err
@@ -62,7 +64,6 @@ func runPlan(ctx context.Context, a *invocation) (result, error) {
 	defer work.remove()
 	p.WorkDir, p.PluginCacheDir = work.dir, a.pluginCache(work)
 
-	con := a.newConsole("plan")
 	p.Deps = a.flowDeps(cfg, con)
 	out, err := p.Run(ctx)
 	con.Close()

@@ -260,10 +260,7 @@ func (c *Console) Close() {
 	if c.stop != nil {
 		close(c.stop)
 	}
-	if c.o.Mode == Live && c.drawn > 0 {
-		c.redraw()
-		c.drawn = 0
-	}
+	c.drawn = 0 // what is drawn stays; later output goes below it
 }
 
 // liveWriter writes the run's log above the stack lines.
