@@ -175,4 +175,3 @@ func TestExitCode(t *testing.T) {
 		assert.Equal(t, tt.want, exitCode(tt.res, tt.err), tt.name)
 	}
 }
-
