@@ -39,7 +39,7 @@ func fakeStage(t *testing.T, f *fakeRunner, edit func(*Options)) (*Stage, *syncB
 
 func TestStagePlanRuns(t *testing.T) {
 	f := &fakeRunner{replies: map[string]reply{
-		"plan": {stdout: "terraform_data.app: Refreshing state... [id=1]\n\n  # terraform_data.app will be created\n  + password = \"" + testPassword + "\"\n", code: 2},
+		"plan":       {stdout: "terraform_data.app: Refreshing state... [id=1]\n\n  # terraform_data.app will be created\n  + password = \"" + testPassword + "\"\n", code: 2},
 		"show -json": {stdout: string(fixture(t, "create"))},
 	}}
 	s, logs := fakeStage(t, f, func(o *Options) {
