@@ -67,7 +67,7 @@ func firstLine(s string) string {
 
 // loggingHost records its calls into the shared log too.
 func loggingHost(log *[]string, h *fakeHost) *fakeHost {
-	wrap := *h
+	wrap := &fakeHost{}
 	wrap.mergedChange = func(ctx context.Context, sha string) (int, bool, error) {
 		*log = append(*log, "merged "+sha)
 		if h.mergedChange == nil {
@@ -96,7 +96,7 @@ func loggingHost(log *[]string, h *fakeHost) *fakeHost {
 		}
 		return h.syncIssues(ctx, s)
 	}
-	return &wrap
+	return wrap
 }
 
 func TestPublishInOneSequence(t *testing.T) {
