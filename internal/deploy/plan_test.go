@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -244,22 +246,30 @@ func TestPlanPredictsTheInventoryOfDependents(t *testing.T) {
 
 func TestPlanBuildsTerraformStagesFromTheConfiguration(t *testing.T) {
 	w := newWorld(t)
-	var reqs []BinaryRequest
+	var reqs []string
+	var mu sync.Mutex
 	w.tools.find = func(_ context.Context, req BinaryRequest) (Binary, error) {
-		reqs = append(reqs, req)
+		mu.Lock()
+		defer mu.Unlock()
+		reqs = append(reqs, req.Dir+" "+req.Version)
 		return Binary{Path: "/opt/tofu"}, nil
 	}
 	work := t.TempDir()
-	runPlan(t, w, nil, stacks("infrastructure/staging:all", "infrastructure/prod:all"), func(p *Plan) {
-		p.WorkDir, p.Parallelism = work, 1
-	})
+	d := testDeps(t, w)
+	d.Config.Tiers[1].Terraform.Version = "~> 1.10.0"
+	p := &Plan{Deps: d, Stacks: stacks("infrastructure/staging:all", "infrastructure/prod:all", "project/staging:all", "project/prod:all"),
+		Parallelism: 1, WorkDir: work, PluginCacheDir: "/cache"}
+	_, err := p.Run(t.Context())
+	require.NoError(t, err)
 	spec := w.spec("infrastructure/prod")
 	assert.Equal(t, TerraformSpec{
 		Stack: key("infrastructure/prod"), Binary: "/opt/tofu", Dir: "/repo/infra/prod", Name: "infra/prod",
 		VarFiles: []string{"/repo/infra/prod.tfvars"}, Workspace: "prod", BackendConfig: []string{"key=prod.tfstate"},
 		LockTimeout: 60e9, WorkDir: work + "/terraform", PluginCacheDir: "/cache", Log: spec.Log,
 	}, spec)
-	assert.Len(t, reqs, 1, "the binary is resolved once for every stack asking for the same one")
+	slices.Sort(reqs)
+	assert.Equal(t, []string{"infra/prod ", "infra/staging ", "project/terraform ~> 1.10.0"}, reqs,
+		"the binary is resolved per stack, once for stacks asking for the same")
 }
 
 func TestPlanWithoutInventoryPlansDependentsAgainstAnEmptyOne(t *testing.T) {

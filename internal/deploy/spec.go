@@ -17,6 +17,12 @@ type BinaryRequest struct {
 	// Configured is terraform.binary of the configuration: "tofu",
 	// "terraform", a path, or "" for the first found.
 	Configured string
+	// Version is the tier's terraform.version ("" when not set).
+	Version string
+	// Dir is the stage directory, relative to the configuration root,
+	// slash-separated, the {environment} placeholder replaced: where
+	// version files and required_version are looked for.
+	Dir string
 }
 
 // Binary is a resolved terraform or tofu binary.

@@ -111,11 +111,13 @@ func (r *run) terraformStage(ctx context.Context, s tier.Stack, t *config.Tier, 
 }
 
 // binaryRequest says which terraform binary a stack's Terraform runs.
-func (r *run) binaryRequest(tier.Stack, *config.Tier) BinaryRequest {
-	return BinaryRequest{Configured: r.Config.Terraform.Binary}
+func (r *run) binaryRequest(s tier.Stack, t *config.Tier) BinaryRequest {
+	return BinaryRequest{Configured: r.Config.Terraform.Binary, Version: t.Terraform.Version,
+		Dir: config.Expand(t.Terraform.Dir, s.Environment)}
 }
 
-// terraformBinary resolves a binary, once per distinct request in a run.
+// terraformBinary resolves a binary, once per distinct request in a run
+// (stacks of one directory and version share it).
 func (r *run) terraformBinary(ctx context.Context, req BinaryRequest) (Binary, error) {
 	r.binMu.Lock()
 	b, ok := r.bins[req]
@@ -127,7 +129,7 @@ func (r *run) terraformBinary(ctx context.Context, req BinaryRequest) (Binary, e
 	b.once.Do(func() {
 		b.bin, b.err = r.Tools.FindTerraform(ctx, req)
 		if b.err == nil {
-			r.log.Info("using terraform", "binary", b.bin.Path, "version", b.bin.Version)
+			r.log.Info("using terraform", "binary", b.bin.Path, "version", b.bin.Version, "dir", req.Dir)
 		}
 	})
 	return b.bin, b.err
