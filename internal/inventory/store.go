@@ -51,7 +51,7 @@ func CommitLabel(commit string) string {
 
 // Lease is the content of an inventory lock: who holds it and until when.
 // Holders write a fresh random Token, so that a holder can tell its own lock
-// from one that replaced it.
+// from one that replaced it; renewals keep the token and move Expires.
 type Lease struct {
 	Holder   string    `json:"holder"`
 	Token    string    `json:"token"`
@@ -102,7 +102,7 @@ func (l Lease) Held(lock string) *HeldError {
 // not a *HeldError, or wait has passed (zero wait means one try), waiting
 // poll between tries. It is how both stores wait for a held lease; after the
 // wait the last *HeldError is returned, naming the holder.
-func AcquireWithin(ctx context.Context, wait, poll time.Duration, try func(context.Context) (func(context.Context) error, error)) (func(context.Context) error, error) {
+func AcquireWithin(ctx context.Context, wait, poll time.Duration, try func(context.Context) (*Claim, error)) (*Claim, error) {
 	var deadline <-chan time.Time
 	if wait > 0 {
 		t := time.NewTimer(wait)
@@ -110,9 +110,9 @@ func AcquireWithin(ctx context.Context, wait, poll time.Duration, try func(conte
 		deadline = t.C
 	}
 	for {
-		release, err := try(ctx)
+		claim, err := try(ctx)
 		if err == nil {
-			return release, nil
+			return claim, nil
 		}
 		var held *HeldError
 		if !errors.As(err, &held) || deadline == nil {
