@@ -84,9 +84,14 @@ func (c *Claim) Lease() Lease {
 }
 
 // Margin is how long before the lease's expiry the claim stops being
-// usable: a sixth of its time to live (30 seconds for 3 minutes). It covers
-// the skew between the runners' clocks and a request still in flight.
-func (c *Claim) Margin() time.Duration { return c.ttl / 6 }
+// usable: LeaseMargin of its time to live.
+func (c *Claim) Margin() time.Duration { return LeaseMargin(c.ttl) }
+
+// LeaseMargin is how long before a lease of the time to live ttl expires its
+// holder stops using it: a sixth of ttl (30 seconds for 3 minutes). It
+// covers the skew between the runners' clocks and a request still in
+// flight; stores that check the time themselves use the same rule.
+func LeaseMargin(ttl time.Duration) time.Duration { return ttl / 6 }
 
 // Err returns the *LostError once the lease is lost, else nil.
 func (c *Claim) Err() error {
@@ -121,11 +126,11 @@ func (c *Claim) Context(parent context.Context) (ctx context.Context, cancel con
 func (c *Claim) Check(ctx context.Context) error {
 	l, left, err := c.usable()
 	if err != nil {
-		return err
+		return c.failed(ctx, l, err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, left)
+	cctx, cancel := context.WithTimeout(ctx, left)
 	defer cancel()
-	return c.failed(c.ops.Check(ctx, l))
+	return c.failed(ctx, l, c.ops.Check(cctx, l))
 }
 
 // Write runs write, a write to the store, fenced by the lease: only when
@@ -137,7 +142,7 @@ func (c *Claim) Check(ctx context.Context) error {
 func (c *Claim) Write(ctx context.Context, write func(context.Context) error) error {
 	l, left, err := c.usable()
 	if err != nil {
-		return err
+		return c.failed(ctx, l, err)
 	}
 	wctx, cancel := context.WithTimeout(ctx, left)
 	defer cancel()
@@ -146,7 +151,7 @@ func (c *Claim) Write(ctx context.Context, write func(context.Context) error) er
 		err = fmt.Errorf("the write did not finish within the inventory lease %s (%s were left): %w",
 			c.lock, left.Round(time.Second), err)
 	}
-	return c.failed(err)
+	return c.failed(ctx, l, err)
 }
 
 // Renew extends the lease to the time to live from now, when the lock
@@ -156,14 +161,14 @@ func (c *Claim) Write(ctx context.Context, write func(context.Context) error) er
 func (c *Claim) Renew(ctx context.Context) error {
 	l, left, err := c.usable()
 	if err != nil {
-		return err
+		return c.failed(ctx, l, err)
 	}
 	next := l
 	next.Expires = c.now().UTC().Truncate(time.Second).Add(c.ttl)
 	rctx, cancel := context.WithTimeout(ctx, left)
 	defer cancel()
 	if err := c.ops.Renew(rctx, l, next); err != nil {
-		return c.failed(err)
+		return c.failed(ctx, l, err)
 	}
 	c.mu.Lock()
 	if c.lost == nil && !c.released {
@@ -194,67 +199,84 @@ func (c *Claim) Release(ctx context.Context) error {
 	}
 	if left <= 0 {
 		// Another run may hold the lock by now: only look, to name it.
-		var other *LostError
-		if errors.As(c.ops.Check(ctx, l), &other) {
-			return c.lose(other)
-		}
-		return c.lose(&LostError{Lock: c.lock, Reason: fmt.Sprintf(
+		return c.failed(ctx, l, &LostError{Lock: c.lock, Reason: fmt.Sprintf(
 			"it ran out at %s before it was released, so the lock is left to expire", c.usableUntil(l).UTC().Format(time.RFC3339))})
 	}
-	ctx, cancel := context.WithTimeout(ctx, left)
+	rctx, cancel := context.WithTimeout(ctx, left)
 	defer cancel()
-	return c.failed(c.ops.Release(ctx, l))
+	return c.failed(ctx, l, c.ops.Release(rctx, l))
 }
 
 // errReleased is returned by the methods of a released claim.
 var errReleased = errors.New("the inventory lease was already released")
 
 // usable returns the lease and the time left to use it, or the error that
-// makes the claim unusable: lost, released, or past its usable time (which
-// makes it lost).
+// makes the claim unusable: lost, released, or past its usable time (a new
+// *LostError, which the caller records with failed).
 func (c *Claim) usable() (Lease, time.Duration, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
 	case c.lost != nil:
-		return Lease{}, 0, c.lost
+		return c.lease, 0, c.lost
 	case c.released:
-		return Lease{}, 0, fmt.Errorf("%s: %w", c.lock, errReleased)
+		return c.lease, 0, fmt.Errorf("%s: %w", c.lock, errReleased)
 	}
 	until := c.usableUntil(c.lease)
 	left := until.Sub(c.now())
 	if left <= 0 {
-		c.loseLocked(&LostError{Lock: c.lock, Reason: fmt.Sprintf(
+		return c.lease, 0, &LostError{Lock: c.lock, Reason: fmt.Sprintf(
 			"it was not renewed in time: this run stopped using it at %s, before it expires at %s",
-			until.UTC().Format(time.RFC3339), c.lease.Expires.UTC().Format(time.RFC3339))})
-		return Lease{}, 0, c.lost
+			until.UTC().Format(time.RFC3339), c.lease.Expires.UTC().Format(time.RFC3339))}
 	}
 	return c.lease, left, nil
 }
 
 func (c *Claim) usableUntil(l Lease) time.Time { return l.Expires.Add(-c.Margin()) }
 
-// failed records a *LostError in err as the claim's loss, and returns err.
-func (c *Claim) failed(err error) error {
+// nameTimeout bounds the read that names the run holding a lost lease.
+const nameTimeout = 10 * time.Second
+
+// failed returns err, recording a *LostError in it as the claim's loss. The
+// first loss stays the claim's loss. When the loss does not name another
+// holder (the lease ran out, a write was refused), the lock is read once to
+// name the run that holds it now, if any, and the error returned is then
+// that *LostError.
+func (c *Claim) failed(ctx context.Context, l Lease, err error) error {
 	var lost *LostError
-	if errors.As(err, &lost) {
-		c.lose(lost)
+	if !errors.As(err, &lost) {
+		return err
 	}
+	if first := c.Err(); first != nil {
+		if errors.Is(err, first) {
+			return err
+		}
+		return first
+	}
+	if lost.Holder == "" {
+		nctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), nameTimeout)
+		defer cancel()
+		var other *LostError
+		if errors.As(c.ops.Check(nctx, l), &other) && other.Holder != "" {
+			named := *lost
+			named.Holder, named.Since = other.Holder, other.Since
+			return c.lose(&named)
+		}
+	}
+	c.lose(lost)
 	return err
 }
 
+// lose records e as the claim's loss, unless it is lost already, and
+// returns the claim's loss.
 func (c *Claim) lose(e *LostError) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.loseLocked(e)
-	return e
-}
-
-func (c *Claim) loseLocked(e *LostError) {
 	if c.lost == nil {
 		c.lost = e
 		close(c.lostCh)
 	}
+	return c.lost
 }
 
 func (c *Claim) stopHeartbeat() {

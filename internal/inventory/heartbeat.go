@@ -52,6 +52,9 @@ func (c *Claim) Keep(ctx context.Context, h Heartbeat) {
 				return
 			case <-tick:
 			}
+			if ctx.Err() != nil {
+				return
+			}
 			err := c.Renew(ctx)
 			if ctx.Err() != nil {
 				return // stopped during the renewal

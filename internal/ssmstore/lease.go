@@ -35,19 +35,22 @@ const takeoverAttempts = 5
 //     that lands after a takeover loses to it (and puts it back), and a
 //     takeover that lands after a renewal loses to the renewal.
 //   - Every fenced write (Claim.Write) reads the lock right before writing
-//     and right after, and the claim bounds the write by the time left on
-//     the lease minus its margin.
+//     and right after. No write request (of the inventory, the apply
+//     record or the lock) is sent once the lease is within its margin of
+//     expiry (inventory.LeaseMargin, 30 seconds for a 3 minute lease):
+//     the store's clock is checked before each request (underLease), and
+//     the request's deadline stops one that is still being sent.
 //   - Release reads the lock and deletes it only if it holds our token,
-//     within the same bound.
+//     under the same check.
 //
-// The window that remains is a request SSM applies later than the margin
-// (30 seconds for a 3 minute lease) after it was sent, or clocks that differ
-// by more than the margin: such a write can land after another run took
-// the lease over. A fenced write that does is found by the check after it,
-// which fails the run with an error matching inventory.ErrLeaseLost that
-// says the write may have landed; a release that does deletes the other
-// run's lock, which that run then finds at its next check (its writes fail
-// rather than go unprotected).
+// The window that remains is a request that SSM applies later than the
+// margin after it was sent, or runners whose clocks differ by more than the
+// margin: such a write can land after another run took the lease over. A
+// fenced write that does is found by the check after it, which fails the
+// run with an error matching inventory.ErrLeaseLost that says the write may
+// have landed; a release that does deletes the other run's lock, which that
+// run then finds at its next check or renewal (its writes fail rather than
+// go unprotected).
 //
 // When the lock is held, Acquire retries every Options.LockPoll until
 // Options.LockWait has passed, then returns an *inventory.HeldError naming
@@ -59,7 +62,7 @@ func (s *Store) Acquire(ctx context.Context, env, holder string, ttl time.Durati
 		if err != nil {
 			return nil, err
 		}
-		return inventory.NewClaim(env, lock, lease, ssmLock{s: s, name: lock}, s.opts.Now), nil
+		return inventory.NewClaim(env, lock, lease, ssmLock{s: s, name: lock, ttl: ttl}, s.opts.Now), nil
 	})
 }
 
@@ -127,7 +130,7 @@ func (s *Store) settle(ctx context.Context, lock string, read, wrote int64, ours
 	}
 	first, err := s.api.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(fmt.Sprintf("%s:%d", lock, read+1))})
 	if errorCode(err) == "ParameterVersionNotFound" {
-		return inventory.Lease{}, s.deleteIfHolds(ctx, lock, ours)
+		return inventory.Lease{}, s.deleteIfHolds(notUnderLease(ctx), lock, ours)
 	}
 	if err != nil {
 		return inventory.Lease{}, fmt.Errorf("read the write that followed version %d: %w", read, err)
@@ -136,7 +139,7 @@ func (s *Store) settle(ctx context.Context, lock string, read, wrote int64, ours
 	if perr == nil && winner.Token == ours.Token {
 		return ours, nil // our own request, sent again by the client's retries, came first
 	}
-	_, err = s.api.PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String(lock), Value: first.Parameter.Value,
+	_, err = s.api.PutParameter(notUnderLease(ctx), &ssm.PutParameterInput{Name: aws.String(lock), Value: first.Parameter.Value,
 		Type: types.ParameterTypeString, Tier: types.ParameterTierStandard, Overwrite: aws.Bool(true),
 		Description: aws.String("tierdeploy inventory lock")})
 	if err != nil {
@@ -178,10 +181,12 @@ func (s *Store) claimed(c *inventory.Claim, what string) (string, error) {
 	return env, nil
 }
 
-// ssmLock is the lock parameter of a claim.
+// ssmLock is the lock parameter of a claim, whose lease has the time to
+// live ttl.
 type ssmLock struct {
 	s    *Store
 	name string
+	ttl  time.Duration
 }
 
 var _ inventory.LockOps = ssmLock{}
@@ -220,7 +225,8 @@ func (k ssmLock) Renew(ctx context.Context, l, next inventory.Lease) error {
 	if err != nil {
 		return err
 	}
-	out, err := k.s.putLease(ctx, k.name, next, true)
+	gctx, _ := k.s.underLease(ctx, k.name, l, k.ttl)
+	out, err := k.s.putLease(gctx, k.name, next, true)
 	if err != nil {
 		return fmt.Errorf("renew %s: %w", k.name, err)
 	}
@@ -241,11 +247,19 @@ func (k ssmLock) Fence(ctx context.Context, l inventory.Lease, write func(contex
 	if err := k.Check(ctx, l); err != nil {
 		return err
 	}
-	if err := write(ctx); err != nil {
+	gctx, guard := k.s.underLease(ctx, k.name, l, k.ttl)
+	err := write(gctx)
+	var lost *inventory.LostError
+	if err != nil {
+		if errors.As(err, &lost) && guard.wrote() {
+			// Refused part way: what was sent before may have landed late.
+			after := *lost
+			after.AfterWrite = true
+			return &after
+		}
 		return err
 	}
-	err := k.Check(ctx, l)
-	var lost *inventory.LostError
+	err = k.Check(ctx, l)
 	if errors.As(err, &lost) {
 		after := *lost
 		after.AfterWrite = true
@@ -269,6 +283,7 @@ func (k ssmLock) Release(ctx context.Context, l inventory.Lease) error {
 	if err != nil {
 		return err
 	}
+	ctx, _ = k.s.underLease(ctx, k.name, l, k.ttl)
 	if _, err := k.s.api.DeleteParameter(ctx, &ssm.DeleteParameterInput{Name: aws.String(k.name)}); err != nil &&
 		errorCode(err) != "ParameterNotFound" {
 		return fmt.Errorf("release %s: %w", k.name, err)

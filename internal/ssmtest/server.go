@@ -62,6 +62,7 @@ type Server struct {
 	faults map[string][]fault
 	tamper func(name string, version int64, value string) string
 	before func(op, name string)
+	after  func(op, name string)
 	now    func() time.Time
 	reqs   uint64
 }
@@ -150,6 +151,16 @@ func (s *Server) Before(fn func(op, name string)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.before = fn
+}
+
+// After makes the server call fn with the operation and the parameter name
+// of every request it ran, after running it and before answering: the
+// client has not seen the answer yet, as if it were paused right after its
+// request took effect. fn may make requests to the server, like Before's.
+func (s *Server) After(fn func(op, name string)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.after = fn
 }
 
 // Tamper makes GetParameter and GetParameterHistory return fn's result
@@ -280,6 +291,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	out, aerr := h(s, call{body: body, user: user, now: now})
+	s.mu.Lock()
+	after := s.after
+	s.mu.Unlock()
+	if after != nil {
+		after(op, name)
+	}
 	if aerr != nil {
 		writeError(w, aerr)
 		return
