@@ -91,10 +91,13 @@ func (l *leases) lost() error {
 }
 
 // release stops the heartbeats and releases the leases that are still
-// this run's; failures are logged.
+// this run's; failures are logged, except a lease lost before, which the
+// run's error reports (lost).
 func (l *leases) release(ctx context.Context) {
 	for _, e := range l.envs {
-		if err := l.claims[e].Release(ctx); err != nil {
+		c := l.claims[e]
+		lostBefore := c.Err() != nil
+		if err := c.Release(ctx); err != nil && !lostBefore {
 			l.log.Warn("could not release the inventory lease", "environment", e, "error", err)
 		}
 	}
