@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"time"
@@ -62,7 +63,7 @@ func (s *Store) tryAcquire(ctx context.Context, lock, holder string, ttl time.Du
 		if !errors.Is(err, fs.ErrExist) {
 			return inventory.Lease{}, fmt.Errorf("acquire %s: %w", lock, err)
 		}
-		seen, err := os.ReadFile(lock)
+		seen, err := readLock(lock)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // released in between
 		}
@@ -136,7 +137,7 @@ func withBreaker(ctx context.Context, lock string, fn func() error) error {
 // breakLock removes the lock if it still holds seen.
 func breakLock(ctx context.Context, lock string, seen []byte) error {
 	return withBreaker(ctx, lock, func() error {
-		cur, err := os.ReadFile(lock)
+		cur, err := readLock(lock)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}
@@ -169,6 +170,17 @@ func (s *Store) claimed(c *inventory.Claim, what string) (string, error) {
 	return env, nil
 }
 
+// readLock reads a lock file, up to one byte more than a lease may take,
+// so that a huge file costs no memory and is not a lease.
+func readLock(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, inventory.MaxLeaseSize+1))
+}
+
 // fileLock is the lock file of a claim.
 type fileLock struct{ path string }
 
@@ -177,7 +189,7 @@ var _ inventory.LockOps = fileLock{}
 // holds returns nil when the lock file holds l's token, else a
 // *inventory.LostError naming the holder.
 func (f fileLock) holds(l inventory.Lease) error {
-	b, err := os.ReadFile(f.path)
+	b, err := readLock(f.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &inventory.LostError{Lock: f.path, Reason: "the lock file was removed"}
 	}

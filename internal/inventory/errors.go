@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // ErrInvalid is matched (with errors.Is) by every error that reports a bad
@@ -115,7 +117,31 @@ type HeldError struct {
 
 func (e *HeldError) Error() string {
 	return fmt.Sprintf("inventory lock %s is held by %s since %s; it expires at %s unless released earlier",
-		e.Lock, e.Holder, e.Since.UTC().Format(time.RFC3339), e.Expires.UTC().Format(time.RFC3339))
+		e.Lock, printable(e.Holder), e.Since.UTC().Format(time.RFC3339), e.Expires.UTC().Format(time.RFC3339))
+}
+
+// maxHolder bounds the holder's name in messages.
+const maxHolder = 300
+
+// printable returns a lock holder's name for a message: anyone who can
+// write the lock chooses it, so control characters (a line break would
+// start a line of its own in a CI log) become "?" and it is cut to
+// maxHolder characters.
+func printable(holder string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range holder {
+		if n == maxHolder {
+			b.WriteString("...")
+			break
+		}
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			r = '?'
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
 }
 
 // Unwrap returns ErrLocked.
@@ -144,7 +170,7 @@ func (e *LostError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "the inventory lease %s was lost: ", e.Lock)
 	if e.Holder != "" {
-		fmt.Fprintf(&b, "%s holds it since %s", e.Holder, e.Since.UTC().Format(time.RFC3339))
+		fmt.Fprintf(&b, "%s holds it since %s", printable(e.Holder), e.Since.UTC().Format(time.RFC3339))
 	} else {
 		b.WriteString(e.Reason)
 	}

@@ -78,8 +78,17 @@ func (l Lease) Marshal() []byte {
 	return b
 }
 
-// ParseLease decodes a lease written by Marshal.
+// MaxLeaseSize bounds the encoded lease ParseLease accepts: the size of a
+// Standard SSM parameter, far more than a lease takes.
+const MaxLeaseSize = 4096
+
+// ParseLease decodes a lease written by Marshal. Anything else in a lock
+// (larger than MaxLeaseSize, not JSON, without holder, token or expiry) is
+// an error.
 func ParseLease(b []byte) (Lease, error) {
+	if len(b) > MaxLeaseSize {
+		return Lease{}, fmt.Errorf("parse lease: %d bytes, more than a lease takes (%d)", len(b), MaxLeaseSize)
+	}
 	var l Lease
 	if err := json.Unmarshal(b, &l); err != nil {
 		return Lease{}, fmt.Errorf("parse lease: %w", err)
