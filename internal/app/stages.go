@@ -88,7 +88,7 @@ type InventoryStore interface {
 	GetVersion(ctx context.Context, env string, n int64) (*inventory.Document, inventory.Version, error)
 	Put(ctx context.Context, c *inventory.Claim, doc *inventory.Document) (inventory.PutResult, error)
 	History(ctx context.Context, env string) ([]inventory.Version, error)
-	leaseTaker
+	Acquire(ctx context.Context, env, holder string, ttl time.Duration) (*inventory.Claim, error)
 	GetApplied(ctx context.Context, env string) (*inventory.Applied, error)
 	PutApplied(ctx context.Context, c *inventory.Claim, rec *inventory.Applied) error
 }
