@@ -6,17 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/tierdeploy/tierdeploy/internal/config"
 	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/event"
 	"github.com/tierdeploy/tierdeploy/internal/tier"
 )
-
-// leaseTTL is how long an inventory lease lasts without being released: a
-// run that crashed blocks others no longer than this.
-const leaseTTL = 2 * time.Hour
 
 // applyOptions are the flags of apply.
 type applyOptions struct {
@@ -79,17 +74,29 @@ func runApply(ctx context.Context, a *invocation) (result, error) {
 	}
 	defer work.remove()
 
-	ap := &deploy.Apply{
-		Deps: a.flowDeps(cfg, con), Store: store, Leases: store, Host: lazyHost{sess}, Detector: detector{a: a, cfg: cfg},
-		Environments: envs, Tiers: o.sel.tiers, All: o.sel.all, Detected: d.Selection.Stacks, Commit: head,
-		RequireReviewed: o.requireReviewed, ReviewedCommit: sess.ev.HeadSHA,
-		Holder: holder(a.deps.Getenv), RunURL: runLink(sess, a.deps.Getenv), LeaseTTL: leaseTTL,
-		Parallelism: o.parallelism, WorkDir: work.dir, PluginCacheDir: a.pluginCache(work),
-	}
-	out, err := ap.Run(ctx)
-	con.Close()
+	// One apply per environment at a time: the leases are held, and renewed,
+	// for the whole run, and released even when it fails. A lost lease stops
+	// the run (its context is cancelled) and every write after it is
+	// refused; the report is still published, with the context the run was
+	// given.
+	held, err := takeLeases(ctx, store, envs, holder(a.deps.Getenv), a.log)
 	if err != nil {
 		return result{}, err
+	}
+	defer held.release(context.WithoutCancel(ctx))
+	runCtx, stopWatching := held.watch(ctx)
+	defer stopWatching()
+
+	ap := &deploy.Apply{
+		Deps: a.flowDeps(cfg, con), Store: store, Claims: held, Host: lazyHost{sess}, Detector: detector{a: a, cfg: cfg},
+		Environments: envs, Tiers: o.sel.tiers, All: o.sel.all, Detected: d.Selection.Stacks, Commit: head,
+		RequireReviewed: o.requireReviewed, ReviewedCommit: sess.ev.HeadSHA, RunURL: runLink(sess, a.deps.Getenv),
+		Parallelism: o.parallelism, WorkDir: work.dir, PluginCacheDir: a.pluginCache(work),
+	}
+	out, err := ap.Run(runCtx)
+	con.Close()
+	if err != nil {
+		return result{}, errors.Join(err, held.lost())
 	}
 	res := result{outcome: out}
 	stacks := make([]tier.Stack, len(out.Stacks))
@@ -107,11 +114,11 @@ func runApply(ctx context.Context, a *invocation) (result, error) {
 	if sess.ev.Kind == event.KindPush && len(out.Stacks) > 0 {
 		mergedAs = head
 	}
-	pub, err := deploy.ApplyPublication(out, a.view(cfg, head, path, exitCode(res, nil)), mergedAs)
+	pub, err := deploy.ApplyPublication(out, a.view(cfg, head, path, exitCode(res, held.lost())), mergedAs)
 	if err != nil {
 		return res, err
 	}
-	return res, pubr.Publish(ctx, pub)
+	return res, errors.Join(held.lost(), pubr.Publish(ctx, pub))
 }
 
 // detector selects the stacks changed between two commits, for apply.

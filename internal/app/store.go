@@ -15,7 +15,7 @@ type InventoryStore interface {
 	deploy.Store
 	GetVersion(ctx context.Context, env string, n int64) (*inventory.Document, inventory.Version, error)
 	History(ctx context.Context, env string) ([]inventory.Version, error)
-	Acquire(ctx context.Context, env, holder string, ttl time.Duration) (func(context.Context) error, error)
+	Acquire(ctx context.Context, env, holder string, ttl time.Duration) (*inventory.Claim, error)
 }
 
 // storeFactory opens the inventory store the configuration names.

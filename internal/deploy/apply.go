@@ -19,8 +19,9 @@ type Apply struct {
 	Deps
 	// Store keeps the inventories and the apply records.
 	Store Store
-	// Leases keeps two applies of one environment apart.
-	Leases Leaser
+	// Claims are the leases held on the environments applied: one apply of
+	// an environment at a time, and no write after a lease is lost.
+	Claims Claims
 	// Host is the platform's API, read for --require-reviewed.
 	Host CodeHost
 	// Detector selects the stacks changed since a stack's last apply.
@@ -42,10 +43,8 @@ type Apply struct {
 	// reviewed on the pull or merge request merged as ReviewedCommit.
 	RequireReviewed bool
 	ReviewedCommit  string
-	// Holder names this run in leases; RunURL in apply records.
-	Holder   string
-	RunURL   string
-	LeaseTTL time.Duration
+	// RunURL names this run in apply records.
+	RunURL string
 	// Parallelism is how many independent stacks are applied at once.
 	Parallelism int
 	// WorkDir holds the run's plan files (the caller removes it);
@@ -54,20 +53,15 @@ type Apply struct {
 	PluginCacheDir string
 }
 
-// Run applies. Errors are failures before any stack ran (the lease, the
-// apply records, the selection, the reviewed plans); a failed stack is in
-// the outcome.
+// Run applies, under the leases of Claims. Errors are failures before any
+// stack ran (the apply records, the selection, the reviewed plans); a
+// failed stack is in the outcome.
 func (a *Apply) Run(ctx context.Context) (*Outcome, error) {
-	if a.WorkDir == "" || a.Store == nil || a.Leases == nil {
-		return nil, errors.New("apply: no work directory, store or lease")
+	if a.WorkDir == "" || a.Store == nil || a.Claims == nil {
+		return nil, errors.New("apply: no work directory, store or leases")
 	}
 	r := newRun(a.Deps, CommandApply, a.WorkDir, a.PluginCacheDir, a.Store)
-	release, err := a.lease(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	recs := &records{store: a.Store, recs: map[string]*inventory.Applied{}}
+	recs := &records{store: a.Store, claims: a.Claims, recs: map[string]*inventory.Applied{}}
 	for _, e := range a.Environments {
 		rec, err := a.Store.GetApplied(ctx, e)
 		if err != nil {
@@ -84,7 +78,7 @@ func (a *Apply) Run(ctx context.Context) (*Outcome, error) {
 		return nil, err
 	}
 	r.log.Info("stacks to apply", "count", len(stacks))
-	ap := &applier{run: r, store: a.Store, records: recs, commit: a.Commit, runURL: a.RunURL, published: map[string]publication{}}
+	ap := &applier{run: r, store: a.Store, claims: a.Claims, records: recs, commit: a.Commit, runURL: a.RunURL, published: map[string]publication{}}
 	if a.RequireReviewed {
 		if ap.reviewed, err = a.reviewedFingerprints(ctx); err != nil {
 			return nil, err
@@ -98,34 +92,11 @@ func (a *Apply) Run(ctx context.Context) (*Outcome, error) {
 	return &Outcome{Command: CommandApply, Stacks: outs, NeverApplied: never}, nil
 }
 
-// lease takes the lease of every environment for the whole run; the
-// function it returns releases them, also after a failure.
-func (a *Apply) lease(ctx context.Context, r *run) (func(), error) {
-	var releases []func(context.Context) error
-	var envs []string
-	releaseAll := func() {
-		for i, rel := range releases {
-			if err := rel(context.WithoutCancel(ctx)); err != nil {
-				r.log.Warn("could not release the inventory lease", "environment", envs[i], "error", err)
-			}
-		}
-	}
-	for _, e := range a.Environments {
-		r.log.Info("taking the inventory lease", "environment", e, "holder", a.Holder)
-		rel, err := a.Leases.Acquire(ctx, e, a.Holder, a.LeaseTTL)
-		if err != nil {
-			releaseAll()
-			return nil, &LeaseError{Environment: e, Err: err}
-		}
-		releases, envs = append(releases, rel), append(envs, e)
-	}
-	return releaseAll, nil
-}
-
 // applier applies stacks.
 type applier struct {
 	*run
 	store   Store
+	claims  Claims
 	records *records
 	commit  string
 	runURL  string
@@ -305,7 +276,7 @@ func (ap *applier) publish(ctx context.Context, s tier.Stack, t *config.Tier, tf
 	if err != nil {
 		return 0, "", &InventoryError{Environment: s.Environment, Op: "build the inventory", Err: err}
 	}
-	res, err := ap.store.Put(ctx, s.Environment, doc)
+	res, err := ap.store.Put(ctx, ap.claims.Of(s.Environment), doc)
 	if err != nil {
 		return 0, "", &InventoryError{Environment: s.Environment, Op: "publish", Err: err}
 	}
@@ -342,9 +313,10 @@ func (ap *applier) finish(ctx context.Context, out *StackOutcome) {
 // records are the apply records of the environments being applied,
 // written back after every change so an interrupted run leaves a trace.
 type records struct {
-	store Store
-	mu    sync.Mutex
-	recs  map[string]*inventory.Applied
+	store  Store
+	claims Claims
+	mu     sync.Mutex
+	recs   map[string]*inventory.Applied
 }
 
 // update changes an environment's record and writes it, even when the run
@@ -354,7 +326,7 @@ func (r *records) update(ctx context.Context, env string, change func(*inventory
 	defer r.mu.Unlock()
 	rec := r.recs[env]
 	change(rec)
-	if err := r.store.PutApplied(context.WithoutCancel(ctx), env, rec); err != nil {
+	if err := r.store.PutApplied(context.WithoutCancel(ctx), r.claims.Of(env), rec); err != nil {
 		return &RecordError{Environment: env, Err: err}
 	}
 	return nil

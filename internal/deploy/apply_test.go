@@ -6,7 +6,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -25,9 +24,9 @@ const (
 
 func newApply(t *testing.T, w *world, st *fakeStore, detected []tier.Stack) *Apply {
 	return &Apply{
-		Deps: testDeps(t, w), Store: st, Leases: st, Host: &fakeHost{}, Detector: fakeDetector{},
+		Deps: testDeps(t, w), Store: st, Claims: newFakeClaims(t, "staging", "prod"), Host: &fakeHost{}, Detector: fakeDetector{},
 		Environments: []string{"staging", "prod"}, Detected: detected, Commit: headCommit,
-		Holder: "a test", RunURL: "https://ci.example/run/2", LeaseTTL: time.Hour, Parallelism: 2, WorkDir: t.TempDir(),
+		RunURL: "https://ci.example/run/2", Parallelism: 2, WorkDir: t.TempDir(),
 	}
 }
 
@@ -86,7 +85,6 @@ func TestApplyFirstApply(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"infrastructure/prod changes", "project/prod changes"}, outcomeLines(out))
 	assert.Equal(t, []string{"infrastructure/prod", "project/prod app"}, applies)
-	assert.Equal(t, []string{"prod"}, st.released, "the lease is released")
 
 	rec := st.record("prod")
 	require.NotNil(t, rec.Stacks["infrastructure"].Last)
@@ -215,8 +213,7 @@ func TestApplyDependentSkippedWhenTheInventoryDidNotChange(t *testing.T) {
 		st := newFakeStore()
 		w.terraform("infrastructure/prod", &fakeTF{plan: changes(1), outputs: outputs(1)})
 		// The same inventory is published already: Put writes nothing.
-		st.docs["prod"], st.version["prod"] = nil, 4
-		_, _ = st.Put(t.Context(), "prod", mustBuild(t, "prod", headCommit))
+		st.docs["prod"], st.version["prod"] = mustBuild(t, "prod", headCommit), 4
 		detected := stacks("infrastructure/prod:infra/prod/main.tf", "project/prod:inventory")
 		detected[1].Reasons[0].Since = since // the reason's words change, not its kind
 		a := newApply(t, w, st, detected)
@@ -295,14 +292,6 @@ func TestApplyRunErrors(t *testing.T) {
 		change func(a *Apply, st *fakeStore)
 		want   string
 	}{
-		{name: "lease held", change: func(a *Apply, st *fakeStore) {
-			st.acquire = func(_ context.Context, env, _ string, _ time.Duration) (func(context.Context) error, error) {
-				if env == "prod" {
-					return nil, errors.New("held by GitHub run 41 until 14:00")
-				}
-				return func(context.Context) error { st.released = append(st.released, env); return errors.New("gone") }, nil
-			}
-		}, want: "another apply of prod is running: held by GitHub run 41 until 14:00"},
 		{name: "record unreadable", change: func(a *Apply, st *fakeStore) {
 			st.getApplied = func(context.Context, string) (*inventory.Applied, error) { return nil, errors.New("bad record") }
 		}, want: "read the apply record of staging: bad record"},
@@ -338,11 +327,6 @@ func TestApplyRunErrors(t *testing.T) {
 			tt.change(a, st)
 			_, err := a.Run(t.Context())
 			require.EqualError(t, err, tt.want)
-			if tt.name != "lease held" {
-				assert.ElementsMatch(t, []string{"staging", "prod"}, st.released, "leases are released after a failure")
-			} else {
-				assert.Equal(t, []string{"staging"}, st.released, "the leases taken are released")
-			}
 		})
 	}
 	_, err := (&Apply{}).Run(t.Context())
@@ -492,6 +476,34 @@ func TestApplyInterrupted(t *testing.T) {
 	assert.Equal(t, headCommit, rec.Stacks["infrastructure"].Started.Commit)
 	assert.Equal(t, "https://ci.example/run/2", rec.Stacks["infrastructure"].Started.Run)
 	golden.Assert(t, "apply-interrupted", renderApply(t, out))
+}
+
+func TestApplyWritesNothingOnceItsLeaseIsLost(t *testing.T) {
+	w := newWorld(t)
+	st := newFakeStore()
+	a := newApply(t, w, st, stacks("infrastructure/prod:infra/prod/main.tf", "project/prod:inventory"))
+	a.Environments = []string{"prod"}
+	claims := newFakeClaims(t, "prod")
+	a.Claims = claims
+	w.terraform("infrastructure/prod", &fakeTF{plan: changes(1), outputs: outputs(1), apply: func(context.Context) error {
+		claims.locks["prod"].takeOver("run B") // paused past the lease's expiry
+		return nil
+	}})
+	out, err := a.Run(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		"infrastructure/prod failed: publish the inventory: the inventory lease prod.lock was lost: run B holds it since 2026-11-25T12:00:00Z",
+		"project/prod skipped: prerequisite-failed",
+	}, outcomeLines(out))
+	assert.Nil(t, st.docs["prod"], "no inventory is published")
+	assert.Len(t, st.writes, 1, "only the started mark, written before the lease was lost")
+	require.ErrorIs(t, out.Stacks[0].Err, inventory.ErrLeaseLost)
+
+	// Without a claim, nothing is written either.
+	a.Claims = newFakeClaims(t)
+	out, err = a.Run(t.Context())
+	require.NoError(t, err)
+	assert.Contains(t, outcomeLines(out)[0], "write the apply record of prod: no lease held")
 }
 
 func TestApplyStoppedBeforeAnyStack(t *testing.T) {

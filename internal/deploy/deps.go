@@ -54,20 +54,22 @@ type InventoryReader interface {
 }
 
 // Store is the inventory store as apply writes it: the inventory and the
-// apply record of each environment.
+// apply record of each environment. Every write goes through the claim on
+// the environment's lease, which fences it: a store refuses to write for a
+// run that lost its lease.
 type Store interface {
 	InventoryReader
-	Put(ctx context.Context, env string, doc *inventory.Document) (inventory.PutResult, error)
+	Put(ctx context.Context, c *inventory.Claim, doc *inventory.Document) (inventory.PutResult, error)
 	GetApplied(ctx context.Context, env string) (*inventory.Applied, error)
-	PutApplied(ctx context.Context, env string, rec *inventory.Applied) error
+	PutApplied(ctx context.Context, c *inventory.Claim, rec *inventory.Applied) error
 }
 
-// Leaser hands out the lease that keeps two applies of one environment
-// apart.
-type Leaser interface {
-	// Acquire waits for the environment's lease and returns the function
-	// that releases it.
-	Acquire(ctx context.Context, env, holder string, ttl time.Duration) (release func(context.Context) error, err error)
+// Claims are the leases a run holds on the environments' inventories
+// (taken, renewed and released by the caller).
+type Claims interface {
+	// Of returns the claim on env's inventory; nil when the run holds no
+	// lease on it, which the stores refuse to write with.
+	Of(env string) *inventory.Claim
 }
 
 // CodeHost is the platform's API as the flows use it (internal/scm/github,

@@ -71,18 +71,6 @@ func (e *CheckError) Error() string {
 // Step names the step in a report.
 func (e *CheckError) Step() string { return "checks" }
 
-// LeaseError means the environment's apply lease could not be taken.
-type LeaseError struct {
-	Environment string
-	Err         error
-}
-
-func (e *LeaseError) Error() string {
-	return fmt.Sprintf("another apply of %s is running: %v", e.Environment, e.Err)
-}
-
-func (e *LeaseError) Unwrap() error { return e.Err }
-
 // CommentError means the report could not be posted; it is in the job
 // summary and log nonetheless.
 type CommentError struct {

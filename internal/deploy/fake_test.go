@@ -103,8 +103,6 @@ type fakeStore struct {
 	put        func(ctx context.Context, env string, doc *inventory.Document) (inventory.PutResult, error)
 	getApplied func(ctx context.Context, env string) (*inventory.Applied, error)
 	putApplied func(ctx context.Context, env string, rec *inventory.Applied) error
-	acquire    func(ctx context.Context, env, holder string, ttl time.Duration) (func(context.Context) error, error)
-	released   []string
 }
 
 func newFakeStore() *fakeStore {
@@ -124,7 +122,27 @@ func (s *fakeStore) Get(ctx context.Context, env string) (*inventory.Document, i
 	return d, inventory.Version{Number: s.version[env]}, nil
 }
 
-func (s *fakeStore) Put(ctx context.Context, env string, doc *inventory.Document) (inventory.PutResult, error) {
+// claimed refuses a write without a claim, as the stores do.
+func claimed(c *inventory.Claim) (string, error) {
+	if c == nil {
+		return "", errors.New("no lease held")
+	}
+	return c.Environment(), nil
+}
+
+func (s *fakeStore) Put(ctx context.Context, c *inventory.Claim, doc *inventory.Document) (res inventory.PutResult, err error) {
+	env, err := claimed(c)
+	if err != nil {
+		return res, err
+	}
+	err = c.Write(ctx, func(ctx context.Context) error {
+		res, err = s.write(ctx, env, doc)
+		return err
+	})
+	return res, err
+}
+
+func (s *fakeStore) write(ctx context.Context, env string, doc *inventory.Document) (inventory.PutResult, error) {
 	if s.put != nil {
 		return s.put(ctx, env, doc)
 	}
@@ -151,7 +169,15 @@ func (s *fakeStore) GetApplied(ctx context.Context, env string) (*inventory.Appl
 	return inventory.NewApplied(env), nil
 }
 
-func (s *fakeStore) PutApplied(ctx context.Context, env string, rec *inventory.Applied) error {
+func (s *fakeStore) PutApplied(ctx context.Context, c *inventory.Claim, rec *inventory.Applied) error {
+	env, err := claimed(c)
+	if err != nil {
+		return err
+	}
+	return c.Write(ctx, func(ctx context.Context) error { return s.writeApplied(ctx, env, rec) })
+}
+
+func (s *fakeStore) writeApplied(ctx context.Context, env string, rec *inventory.Applied) error {
 	if s.putApplied != nil {
 		return s.putApplied(ctx, env, rec)
 	}
@@ -166,18 +192,6 @@ func (s *fakeStore) PutApplied(ctx context.Context, env string, rec *inventory.A
 	return nil
 }
 
-func (s *fakeStore) Acquire(ctx context.Context, env, holder string, ttl time.Duration) (func(context.Context) error, error) {
-	if s.acquire != nil {
-		return s.acquire(ctx, env, holder, ttl)
-	}
-	return func(context.Context) error {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.released = append(s.released, env)
-		return nil
-	}, nil
-}
-
 // record returns the environment's apply record as stored.
 func (s *fakeStore) record(env string) *inventory.Applied {
 	s.mu.Lock()
@@ -187,6 +201,57 @@ func (s *fakeStore) record(env string) *inventory.Applied {
 	}
 	return inventory.NewApplied(env)
 }
+
+// fakeLock is a store's lock that this run holds until another run takes
+// it over.
+type fakeLock struct {
+	mu    sync.Mutex
+	other string
+}
+
+func (f *fakeLock) takeOver(holder string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.other = holder
+}
+
+func (f *fakeLock) lost() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.other != "" {
+		return &inventory.LostError{Lock: "prod.lock", Holder: f.other, Since: fixedNow()}
+	}
+	return nil
+}
+
+func (f *fakeLock) Check(context.Context, inventory.Lease) error                  { return f.lost() }
+func (f *fakeLock) Renew(context.Context, inventory.Lease, inventory.Lease) error { return f.lost() }
+func (f *fakeLock) Release(context.Context, inventory.Lease) error                { return f.lost() }
+func (f *fakeLock) Fence(ctx context.Context, _ inventory.Lease, write func(context.Context) error) error {
+	if err := f.lost(); err != nil {
+		return err
+	}
+	return write(ctx)
+}
+
+// fakeClaims holds a claim on every environment.
+type fakeClaims struct {
+	claims map[string]*inventory.Claim
+	locks  map[string]*fakeLock
+}
+
+func newFakeClaims(t *testing.T, envs ...string) *fakeClaims {
+	c := &fakeClaims{claims: map[string]*inventory.Claim{}, locks: map[string]*fakeLock{}}
+	for _, e := range envs {
+		l, err := inventory.NewLease("this run", time.Now(), time.Hour)
+		require.NoError(t, err)
+		c.locks[e] = &fakeLock{}
+		c.claims[e] = inventory.NewClaim(e, e+".lock", l, c.locks[e], nil)
+	}
+	return c
+}
+
+func (c *fakeClaims) Of(env string) *inventory.Claim { return c.claims[env] }
 
 // fakeHost is the platform's API; calls are recorded.
 type fakeHost struct {

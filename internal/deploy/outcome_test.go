@@ -57,7 +57,6 @@ func TestErrorWords(t *testing.T) {
 		&InventoryError{Environment: "prod", Op: "publish", Err: cause}:                    "publish the inventory: cause",
 		&InventoryError{Environment: "prod", Op: "read the outputs", Err: cause}:           "read the outputs: cause",
 		&RecordError{Environment: "prod", Err: cause}:                                      "write the apply record of prod: cause",
-		&LeaseError{Environment: "prod", Err: cause}:                                       "another apply of prod is running: cause",
 		&CommentError{Err: cause}:                                                          "the report was not posted on the pull or merge request (it is in the job summary and log): cause",
 		&IssueError{Err: cause}:                                                            "the drift issues were not updated (the report is in the job summary and log): cause",
 		&ReviewError{Msg: "read", Err: cause}:                                              "--require-reviewed: read: cause",
