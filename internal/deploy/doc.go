@@ -4,8 +4,8 @@
 // Plan, Apply and Drift are structs in the style of Helm's pkg/action: their
 // dependencies first (Deps: the configuration, the Toolchain that finds
 // binaries and builds stages, the Console, the clock, the Checker hook;
-// then the inventory store, the lease, the code host), their inputs after
-// (the selected stacks, the commit, the parallelism). Run reads no flags
+// then the inventory store, the claims on its leases, the code host), their
+// inputs after (the selected stacks, the commit, the parallelism). Run reads no flags
 // and no environment, and returns an *Outcome: one StackOutcome per stack,
 // with its stages' results, a typed *Skip (prerequisite failed or not
 // applied, plan changed since review, not reviewed, interrupted, inventory
