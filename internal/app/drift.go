@@ -35,7 +35,7 @@ func runDrift(ctx context.Context, a *invocation) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	dr := &deploy.Drift{Stacks: sel.Stacks, Parallelism: *parallelism}
+	dr := &deploy.Drift{Stacks: sel.Stacks, Commit: a.commit(ctx, cfg, "HEAD"), Parallelism: *parallelism}
 	for i := range dr.Stacks {
 		dr.Stacks[i].Reasons = []tier.Reason{{Kind: tier.Scheduled}}
 	}
@@ -64,7 +64,7 @@ func runDrift(ctx context.Context, a *invocation) (result, error) {
 	if err != nil {
 		return res, err
 	}
-	pub, err := deploy.DriftPublication(out, a.view(cfg, a.commit(ctx, cfg, "HEAD"), path, exitCode(res, nil)), !*noIssues)
+	pub, err := deploy.DriftPublication(out, a.view(cfg, dr.Commit, path, exitCode(res, nil)), !*noIssues)
 	if err != nil {
 		return res, err
 	}

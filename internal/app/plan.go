@@ -47,7 +47,7 @@ func runPlan(ctx context.Context, a *invocation) (result, error) {
 		return result{}, err
 	}
 	a.log.Info("stacks selected", "count", len(d.Selection.Stacks))
-	p := &deploy.Plan{Stacks: d.Selection.Stacks, Parallelism: o.parallelism}
+	p := &deploy.Plan{Stacks: d.Selection.Stacks, Commit: a.commit(ctx, cfg, d.Head), Parallelism: o.parallelism}
 	if sess.ev.Fork {
 		a.log.Warn("the change comes from a fork: the inventory store is not read (it needs secrets); dependent tiers are planned against an empty inventory")
 	} else if a.deps.NewStore != nil && len(p.Stacks) > 0 && cfg.Publisher() != nil {
@@ -75,7 +75,7 @@ func runPlan(ctx context.Context, a *invocation) (result, error) {
 	if err != nil {
 		return res, err
 	}
-	pub, err := deploy.PlanPublication(out, a.view(cfg, a.commit(ctx, cfg, d.Head), path, exitCode(res, nil)), deploy.PlanComments{
+	pub, err := deploy.PlanPublication(out, a.view(cfg, p.Commit, path, exitCode(res, nil)), deploy.PlanComments{
 		Number: sess.changeNumber(), Fork: sess.ev.Fork, Partial: len(o.sel.tiers) > 0, Environments: o.sel.envs,
 	})
 	if err != nil {

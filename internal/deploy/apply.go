@@ -60,7 +60,7 @@ func (a *Apply) Run(ctx context.Context) (*Outcome, error) {
 	if a.WorkDir == "" || a.Store == nil || a.Claims == nil {
 		return nil, errors.New("apply: no work directory, store or leases")
 	}
-	r := newRun(a.Deps, CommandApply, a.WorkDir, a.PluginCacheDir, a.Store)
+	r := newRun(a.Deps, CommandApply, a.Commit, a.WorkDir, a.PluginCacheDir, a.Store)
 	recs := &records{store: a.Store, claims: a.Claims, recs: map[string]*inventory.Applied{}}
 	for _, e := range a.Environments {
 		rec, err := a.Store.GetApplied(ctx, e)

@@ -16,7 +16,9 @@ type Drift struct {
 	// publishes one.
 	Inventory InventoryReader
 
-	Stacks      []tier.Stack
+	Stacks []tier.Stack
+	// Commit is the commit checked.
+	Commit      string
 	Parallelism int
 	// WorkDir holds the run's plan files (the caller removes it);
 	// PluginCacheDir is the provider plugin cache.
@@ -30,7 +32,7 @@ func (d *Drift) Run(ctx context.Context) (*Outcome, error) {
 	if d.WorkDir == "" {
 		return nil, errors.New("drift: no work directory")
 	}
-	r := newRun(d.Deps, CommandDrift, d.WorkDir, d.PluginCacheDir, d.Inventory)
+	r := newRun(d.Deps, CommandDrift, d.Commit, d.WorkDir, d.PluginCacheDir, d.Inventory)
 	r.begin(d.Stacks)
 	start := r.now()
 	outs := schedule(ctx, len(d.Stacks), nil, d.Parallelism,

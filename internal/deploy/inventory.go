@@ -190,7 +190,7 @@ func CurrentInventory(ctx context.Context, d Deps, env, workDir, pluginCacheDir 
 	if pub == nil {
 		return nil, ErrNoPublisher
 	}
-	r := newRun(d, CommandDrift, workDir, pluginCacheDir, nil)
+	r := newRun(d, CommandDrift, "", workDir, pluginCacheDir, nil)
 	s := tier.Stack{Tier: pub.Name, Environment: env}
 	stage, err := r.terraformStage(ctx, s, pub, stagesInput{})
 	if err != nil {

@@ -19,6 +19,8 @@ type Plan struct {
 
 	// Stacks are the stacks to plan, in dependency order.
 	Stacks []tier.Stack
+	// Commit is the commit planned, as the report names it.
+	Commit string
 	// Parallelism is how many stacks are planned at once.
 	Parallelism int
 	// WorkDir holds the run's plan files and data directories, outside the
@@ -34,7 +36,7 @@ func (p *Plan) Run(ctx context.Context) (*Outcome, error) {
 	if p.WorkDir == "" {
 		return nil, errors.New("plan: no work directory")
 	}
-	r := newRun(p.Deps, CommandPlan, p.WorkDir, p.PluginCacheDir, p.Inventory)
+	r := newRun(p.Deps, CommandPlan, p.Commit, p.WorkDir, p.PluginCacheDir, p.Inventory)
 	r.begin(p.Stacks)
 	start := r.now()
 	outs := schedule(ctx, len(p.Stacks), prerequisites(p.Config, p.Stacks), p.Parallelism,

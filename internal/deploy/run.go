@@ -22,7 +22,9 @@ type run struct {
 	// plugin cache shared by every Terraform stage.
 	workDir string
 	cache   string
-	inv     *inventories
+	// commit is the commit the run is for, as stages may use it.
+	commit string
+	inv    *inventories
 
 	binMu sync.Mutex
 	bins  map[BinaryRequest]*binaryResult
@@ -34,8 +36,8 @@ type binaryResult struct {
 	err  error
 }
 
-func newRun(d Deps, cmd Command, workDir, cache string, reader InventoryReader) *run {
-	r := &run{Deps: d, cmd: cmd, workDir: workDir, cache: cache, log: d.Log, now: d.Now,
+func newRun(d Deps, cmd Command, commit, workDir, cache string, reader InventoryReader) *run {
+	r := &run{Deps: d, cmd: cmd, commit: commit, workDir: workDir, cache: cache, log: d.Log, now: d.Now,
 		inv: newInventories(reader), bins: map[BinaryRequest]*binaryResult{}}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
