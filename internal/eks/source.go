@@ -150,3 +150,32 @@ func (s *TokenSource) Current(ctx context.Context) (Token, error) {
 	s.log.DebugContext(ctx, "EKS token signed", "token", t)
 	return t, nil
 }
+
+// maxClockSkew is how far ahead of a server's clock a signing time may be.
+const maxClockSkew = 5 * time.Minute
+
+// Explain says why a cluster whose clock read serverTime may have refused
+// token, when token is the source's last: it had expired by the server's
+// clock, or it was signed in the server's future; both mean that this
+// machine's clock is wrong. It returns "" when neither holds (the token
+// was then refused for its cluster name or its identity) or when token is
+// not the source's.
+func (s *TokenSource) Explain(token string, serverTime time.Time) string {
+	s.mu.Lock()
+	t := s.tok
+	s.mu.Unlock()
+	if token == "" || token != t.Value || serverTime.IsZero() {
+		return ""
+	}
+	const layout = "2006-01-02T15:04:05Z"
+	signed, server := t.Signed.UTC().Format(layout), serverTime.UTC().Format(layout)
+	switch {
+	case serverTime.After(t.Signed.Add(Lifetime)):
+		return fmt.Sprintf("the token has expired: it was signed at %s by this machine's clock, more than %s before "+
+			"the API server's time %s (set this machine's clock right)", signed, Lifetime, server)
+	case t.Signed.After(serverTime.Add(maxClockSkew)):
+		return fmt.Sprintf("the token was signed at %s by this machine's clock, after the API server's time %s "+
+			"(set this machine's clock right)", signed, server)
+	}
+	return ""
+}

@@ -256,3 +256,22 @@ func TestCredentialFailureIsOneSentence(t *testing.T) {
 	require.EqualError(t, err, `EKS token for cluster "meltano": read AWS credentials: no EC2 IMDS role found`)
 	assert.Regexp(t, regexp.MustCompile(`^[^\n]+$`), err.Error())
 }
+
+func TestExplain(t *testing.T) {
+	clk := newClock()
+	s := ststest.New(t, ststest.Options{Now: clk.Now})
+	src, err := NewTokenSource(Options{AWS: awsConfig(s, ci), ClusterName: "c", Now: clk.Now})
+	require.NoError(t, err)
+	tok, err := src.Current(t.Context())
+	require.NoError(t, err)
+	signed := tok.Signed.UTC().Format("2006-01-02T15:04:05Z")
+
+	assert.Empty(t, src.Explain(tok.Value, clk.Now().Add(time.Minute)), "fresh by the server's clock")
+	assert.Empty(t, src.Explain("another-token", clk.Now().Add(time.Hour)), "not this source's token")
+	assert.Empty(t, src.Explain(tok.Value, time.Time{}), "no server time")
+	assert.Equal(t, "the token has expired: it was signed at "+signed+" by this machine's clock, more than 15m0s before the API server's time "+
+		clk.Now().Add(16*time.Minute).UTC().Format("2006-01-02T15:04:05Z")+" (set this machine's clock right)",
+		src.Explain(tok.Value, clk.Now().Add(16*time.Minute)))
+	assert.Contains(t, src.Explain(tok.Value, clk.Now().Add(-6*time.Minute)), "after the API server's time")
+	assert.NotContains(t, src.Explain(tok.Value, clk.Now().Add(16*time.Minute)), tok.Value)
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -44,8 +45,37 @@ type TokenSource interface {
 	Token(ctx context.Context) (string, error)
 }
 
-// restConfig returns the client configuration of the connection.
-func (c *Connection) restConfig() *rest.Config {
+// refusalExplainer is a TokenSource that can tell, from the API server's
+// clock, why the server refused one of its tokens: *eks.TokenSource says
+// when a token had expired. An empty answer means it sees no reason.
+type refusalExplainer interface {
+	Explain(token string, serverTime time.Time) string
+}
+
+// refusal is the last token the API server refused (401), and the server's
+// time then (from the Date header; zero when it sent none).
+type refusal struct {
+	mu         sync.Mutex
+	token      string
+	serverTime time.Time
+}
+
+func (r *refusal) set(token string, h http.Header) {
+	t, _ := http.ParseTime(h.Get("Date"))
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.token, r.serverTime = token, t
+}
+
+func (r *refusal) get() (string, time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.token, r.serverTime
+}
+
+// restConfig returns the client configuration of the connection; refused
+// records the tokens the server refuses.
+func (c *Connection) restConfig(refused *refusal) *rest.Config {
 	src := c.Token
 	return &rest.Config{
 		Host:            c.Endpoint,
@@ -55,15 +85,16 @@ func (c *Connection) restConfig() *rest.Config {
 		QPS:   50,
 		Burst: 100,
 		WrapTransport: func(rt http.RoundTripper) http.RoundTripper {
-			return &bearer{src: src, next: rt}
+			return &bearer{src: src, next: rt, refused: refused}
 		},
 	}
 }
 
 // bearer sets a fresh token on every request.
 type bearer struct {
-	src  TokenSource
-	next http.RoundTripper
+	src     TokenSource
+	next    http.RoundTripper
+	refused *refusal
 }
 
 // tokenError is a failure to get a token, told apart from the server's
@@ -83,7 +114,11 @@ func (b *bearer) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	r := req.Clone(req.Context())
 	r.Header.Set("Authorization", "Bearer "+tok)
-	return b.next.RoundTrip(r)
+	resp, err := b.next.RoundTrip(r)
+	if err == nil && resp.StatusCode == http.StatusUnauthorized {
+		b.refused.set(tok, resp.Header)
+	}
+	return resp, err
 }
 
 // WrappedRoundTripper lets client-go find the transport underneath.
@@ -92,8 +127,9 @@ func (b *bearer) WrappedRoundTripper() http.RoundTripper { return b.next }
 // connectionGetter is Helm's and kubectl's view of a connection: the
 // client configuration, and discovery cached in memory for the stage.
 type connectionGetter struct {
-	rc *rest.Config
-	ns string
+	rc      *rest.Config
+	ns      string
+	refused *refusal
 
 	once   sync.Once
 	disc   discovery.CachedDiscoveryInterface
@@ -104,7 +140,8 @@ type connectionGetter struct {
 var _ genericclioptions.RESTClientGetter = (*connectionGetter)(nil)
 
 func newConnectionGetter(c *Connection, ns string) *connectionGetter {
-	return &connectionGetter{rc: c.restConfig(), ns: ns}
+	refused := &refusal{}
+	return &connectionGetter{rc: c.restConfig(refused), ns: ns, refused: refused}
 }
 
 // ToRESTConfig returns a copy of the client configuration.
@@ -164,7 +201,7 @@ func (k connectionKubeconfig) ConfigAccess() clientcmd.ConfigAccess    { return 
 // the CA's, no token could be made), which no client-side rendering can
 // work around. It returns nil for other failures, such as a server that
 // does not answer.
-func (c *Connection) authError(err error) error {
+func (c *Connection) authError(err error, refused *refusal) error {
 	var (
 		te      *tokenError
 		unknown x509.UnknownAuthorityError
@@ -176,7 +213,14 @@ func (c *Connection) authError(err error) error {
 	case errors.As(err, &te):
 		return &ClusterAuthError{Cluster: c.Name, Endpoint: c.Endpoint, Reason: AuthNoToken, Err: te.err}
 	case apierrors.IsUnauthorized(err):
-		return &ClusterAuthError{Cluster: c.Name, Endpoint: c.Endpoint, Reason: AuthTokenRefused, Err: err}
+		e := &ClusterAuthError{Cluster: c.Name, Endpoint: c.Endpoint, Reason: AuthTokenRefused, Err: err}
+		if ex, ok := c.Token.(refusalExplainer); ok {
+			if tok, at := refused.get(); tok != "" && !at.IsZero() {
+				e.Explanation = ex.Explain(tok, at)
+				e.ServerTimeKnown = true
+			}
+		}
+		return e
 	case errors.As(err, &verify):
 		return &ClusterAuthError{Cluster: c.Name, Endpoint: c.Endpoint, Reason: AuthUntrustedCertificate, Err: verify.Err}
 	case errors.As(err, &unknown), errors.As(err, &invalid), errors.As(err, &host):
@@ -198,7 +242,7 @@ func (s *Stage) connectTo(ctx context.Context, conn *Connection) (*cluster, erro
 	}
 	rc := getter.rc
 	if err := ping(ctx, rc); err != nil {
-		if fatal := conn.authError(err); fatal != nil {
+		if fatal := conn.authError(err, getter.refused); fatal != nil {
 			return nil, fatal
 		}
 		c.unreachable = err

@@ -107,11 +107,12 @@ func TestConnectionSendsTheSourcesToken(t *testing.T) {
 
 	// The source is asked before every request: a second request carries
 	// the next token.
-	rc, err := newConnectionGetter(s.opts.Connection, s.ns).ToRESTConfig()
+	getter := newConnectionGetter(s.opts.Connection, s.ns)
+	rc, err := getter.ToRESTConfig()
 	require.NoError(t, err)
 	err = ping(t.Context(), rc)
 	var ae *ClusterAuthError
-	require.ErrorAs(t, s.opts.Connection.authError(err), &ae)
+	require.ErrorAs(t, s.opts.Connection.authError(err, getter.refused), &ae)
 	assert.Equal(t, AuthTokenRefused, ae.Reason)
 	assert.Equal(t, []string{"Bearer token-1", "Bearer token-2"}, api.auths)
 
@@ -173,6 +174,42 @@ func TestConnectionFailures(t *testing.T) {
 				assert.NotContains(t, err.Error(), "token-1", "the token is never in an error")
 			}
 		})
+	}
+}
+
+// explainingTokens is a source that knows why its token was refused.
+type explainingTokens struct {
+	countingTokens
+	mu         sync.Mutex
+	token      string
+	serverTime time.Time
+	answer     string
+}
+
+func (e *explainingTokens) Explain(token string, serverTime time.Time) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.token, e.serverTime = token, serverTime
+	return e.answer
+}
+
+func TestRefusedTokenIsExplainedWithTheServersClock(t *testing.T) {
+	api := newAPIServer(t, "the-right-token")
+	for _, answer := range []string{"the token has expired: signed long ago", ""} {
+		src := &explainingTokens{answer: answer}
+		_, err := newStage(t, connectionOptions(t, &Connection{Name: "EKS cluster c1", Endpoint: api.URL, CAData: api.caPEM(), Token: src})).Plan(t.Context())
+		var ae *ClusterAuthError
+		require.ErrorAs(t, err, &ae)
+		assert.Equal(t, "token-1", src.token, "asked about the token the server refused")
+		assert.WithinDuration(t, time.Now(), src.serverTime, 5*time.Second, "with the server's Date")
+		if answer != "" {
+			assert.Contains(t, err.Error(), "EKS cluster c1 at "+api.URL+" refused the token (401 Unauthorized): the token has expired: signed long ago")
+			continue
+		}
+		// Fresh by the server's clock: not an expiry.
+		assert.Contains(t, err.Error(), "refused the token (401 Unauthorized): the token is for another cluster (check cluster.eks.cluster_name) "+
+			"or its AWS identity has no access entry in the cluster")
+		assert.NotContains(t, err.Error(), "expired")
 	}
 }
 

@@ -123,7 +123,7 @@ func (w *eksWorld) inventory(t *testing.T, name string) *inventory.Document {
 
 // distinctTokens counts the tokens a source hands out.
 type distinctTokens struct {
-	src  TokenSource
+	src  *eks.TokenSource
 	mu   sync.Mutex
 	seen map[string]bool
 }
@@ -134,6 +134,10 @@ func (d *distinctTokens) Token(ctx context.Context) (string, error) {
 	defer d.mu.Unlock()
 	d.seen[v] = true
 	return v, err
+}
+
+func (d *distinctTokens) Explain(token string, serverTime time.Time) string {
+	return d.src.Explain(token, serverTime)
 }
 
 func (d *distinctTokens) count() int {
@@ -253,15 +257,20 @@ func TestKubeEKSConnection(t *testing.T) {
 		name   string
 		conn   func(t *testing.T) *Connection
 		reason AuthReason
+		// message is what the error says.
+		message string
 		// review is what the webhook says, empty when it is not asked.
 		review string
 	}{
 		{name: "token for another cluster", reason: AuthTokenRefused, review: "STS refused the token: SignatureDoesNotMatch",
+			message: "EKS cluster meltano-prod at " + w.kc.RESTConfig().Host + " refused the token (401 Unauthorized): the token is for another cluster " +
+				"(check cluster.eks.cluster_name) or its AWS identity has no access entry in the cluster",
 			conn: func(t *testing.T) *Connection {
 				c, _ := w.connection(t, w.inventory(t, "meltano-prod"), nil)
 				return c
 			}},
 		{name: "expired token", reason: AuthTokenRefused, review: "token has expired",
+			message: "EKS cluster meltano-staging at " + w.kc.RESTConfig().Host + " refused the token (401 Unauthorized): the token has expired: it was signed at ",
 			conn: func(t *testing.T) *Connection {
 				c, _ := w.connection(t, doc, func(o *eks.Options) {
 					o.Now = func() time.Time { return time.Now().Add(-16 * time.Minute) }
@@ -269,6 +278,8 @@ func TestKubeEKSConnection(t *testing.T) {
 				return c
 			}},
 		{name: "wrong CA", reason: AuthUntrustedCertificate,
+			message: "EKS cluster meltano-staging at " + w.kc.RESTConfig().Host + " presents a certificate that the CA of cluster.ca_data does not trust " +
+				"(check that the inventory's endpoint and CA are the same cluster's): x509: certificate signed by unknown authority",
 			conn: func(t *testing.T) *Connection {
 				c, _ := w.connection(t, doc, nil)
 				c.CAData = selfSignedCA(t)
@@ -284,6 +295,7 @@ func TestKubeEKSConnection(t *testing.T) {
 				var ae *ClusterAuthError
 				require.ErrorAs(t, err, &ae)
 				assert.Equal(t, f.reason, ae.Reason)
+				assert.Contains(t, err.Error(), f.message)
 				assert.NotContains(t, err.Error(), "\n", "one sentence")
 				assert.NotContains(t, err.Error(), "k8s-aws-v1.", "no token in the error")
 				assert.NotContains(t, err.Error(), w.job.SecretAccessKey)

@@ -137,16 +137,28 @@ type ClusterAuthError struct {
 	// Cluster names the cluster; Endpoint is its URL.
 	Cluster, Endpoint string
 	Reason            AuthReason
-	Err               error
+	// Explanation is why the token source thinks a refused token was
+	// refused, such as its expiry by the server's clock; empty when it
+	// sees no reason. ServerTimeKnown is true when the server's clock was
+	// compared with the token's.
+	Explanation     string
+	ServerTimeKnown bool
+	Err             error
 }
 
 func (e *ClusterAuthError) Error() string {
-	switch e.Reason {
-	case AuthTokenRefused:
+	switch {
+	case e.Reason == AuthTokenRefused && e.Explanation != "":
+		return fmt.Sprintf("%s at %s refused the token (401 Unauthorized): %s", e.Cluster, e.Endpoint, e.Explanation)
+	case e.Reason == AuthTokenRefused && e.ServerTimeKnown:
+		// The token was fresh by the server's clock.
+		return fmt.Sprintf("%s at %s refused the token (401 Unauthorized): the token is for another cluster "+
+			"(check cluster.eks.cluster_name) or its AWS identity has no access entry in the cluster", e.Cluster, e.Endpoint)
+	case e.Reason == AuthTokenRefused:
 		return fmt.Sprintf("%s at %s refused the token (401 Unauthorized): the token is for another cluster "+
 			"(check cluster.eks.cluster_name), has expired (check this machine's clock), "+
 			"or its AWS identity has no access entry in the cluster", e.Cluster, e.Endpoint)
-	case AuthUntrustedCertificate:
+	case e.Reason == AuthUntrustedCertificate:
 		return fmt.Sprintf("%s at %s presents a certificate that the CA of cluster.ca_data does not trust "+
 			"(check that the inventory's endpoint and CA are the same cluster's): %v", e.Cluster, e.Endpoint, e.Err)
 	default:
