@@ -12,6 +12,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("version: 1\nenvironments: [{name: a}, {name: a}]\ntiers: &x [*x]\n"))
 	f.Add([]byte("{version: 1, inventory: {ssm: {name: '/{environment}'}}}"))
 	f.Add([]byte(withCluster))
+	f.Add([]byte(withTools))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg, err := Parse("tierdeploy.yaml", data)
 		if err != nil {
