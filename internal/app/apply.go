@@ -105,6 +105,9 @@ func runApply(ctx context.Context, a *invocation) error {
 	}
 	defer p.close()
 	p.store = store
+	if err := p.checkStoredInventory(ctx, stacks); err != nil {
+		return err
+	}
 	ap := &applier{pipeline: p, store: store, records: records, commit: head, run: runLink(a), published: map[string]publication{}}
 	if o.requireReviewed {
 		if ap.reviewed, err = a.reviewedFingerprints(ctx, envs); err != nil {
@@ -348,7 +351,7 @@ func failedStacks(outcomes []*stackOutcome) error {
 		}
 	}
 	if len(failed) > 0 {
-		return &StacksFailedError{Stacks: failed, Total: len(outcomes)}
+		return &StacksFailedError{Stacks: failed, Total: len(outcomes), Input: firstInputError(outcomes)}
 	}
 	return nil
 }

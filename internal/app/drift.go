@@ -60,6 +60,9 @@ func runDrift(ctx context.Context, a *invocation) error {
 			return err
 		}
 	}
+	if err := p.checkStoredInventory(ctx, stacks); err != nil {
+		return err
+	}
 	start := time.Now()
 	// Drift checks of one environment do not depend on each other: every
 	// stack compares what is deployed with its own state.
