@@ -35,7 +35,7 @@ func runDrift(ctx context.Context, a *invocation) error {
 	if err := a.parse(fs, "drift [--tier T]... [--environment E]... [--parallelism N] [--no-issues]"); err != nil {
 		return err
 	}
-	if _, err := a.session(ctx); err != nil {
+	if _, err := a.stageSession(ctx); err != nil {
 		return err
 	}
 	cfg, err := a.loadConfig()

@@ -36,7 +36,7 @@ func runPlan(ctx context.Context, a *invocation) error {
 	if err := a.parse(fs, "plan [--tier T]... [--environment E]... [--base REV] [--head REV] [--all] [--report FILE] [--detailed-exitcode] [--parallelism N]"); err != nil {
 		return err
 	}
-	sess, err := a.session(ctx)
+	sess, err := a.stageSession(ctx)
 	if err != nil {
 		return err
 	}
