@@ -37,6 +37,9 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("locate configuration %s: %w", path, err)
 	}
+	if err := checkConfigLink(abs); err != nil {
+		return nil, err
+	}
 	data, err := readLimited(abs, MaxFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s: %w (create it, or pass --config or --chdir)", path, ErrNotFound)
@@ -51,6 +54,9 @@ func Load(path string) (*Config, error) {
 	}
 	cfg.Root = root
 	if err := cfg.checkFiles(os.DirFS(root)); err != nil {
+		return nil, err
+	}
+	if err := cfg.checkContained(root); err != nil {
 		return nil, err
 	}
 	return cfg, nil
@@ -126,4 +132,26 @@ func readLimited(path string, limit int64) ([]byte, error) {
 	}
 	defer f.Close()
 	return io.ReadAll(io.LimitReader(f, limit+1))
+}
+
+// checkConfigLink refuses a configuration file that is a symbolic link to a
+// file outside its own directory: its directory is the repository root
+// that every other path is checked against, and an error about a file
+// outside it could quote that file.
+func checkConfigLink(abs string) error {
+	info, err := os.Lstat(abs)
+	if err != nil || info.Mode()&fs.ModeSymlink == 0 {
+		return nil
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return nil
+	}
+	dir, err := filepath.EvalSymlinks(filepath.Dir(abs))
+	if err != nil || inside(dir, real) {
+		return nil
+	}
+	errs := &Errors{File: filepath.Base(abs)}
+	errs.add(Pos{}, "", fmt.Sprintf("is a symbolic link to %s, outside its directory %s: keep the configuration in the repository", real, dir))
+	return errs.err()
 }
