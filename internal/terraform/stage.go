@@ -29,7 +29,7 @@ type Options struct {
 	// stage sets: TF_IN_AUTOMATION=1, TF_INPUT=0, CHECKPOINT_DISABLE=1 when
 	// unset, TF_PLUGIN_CACHE_DIR when PluginCacheDir is set, TF_DATA_DIR
 	// (see Stage) and no TF_WORKSPACE when Workspace is set; the CI
-	// platform's tokens (PlatformTokens) are always left out.
+	// platform's tokens (childenv.PlatformTokens) are always left out.
 	Env []string
 	// PluginCacheDir, when set, is the provider plugin cache shared by every
 	// stage of the run (TF_PLUGIN_CACHE_DIR); it is created if missing.
