@@ -10,10 +10,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tierdeploy/tierdeploy/internal/app"
 	"golang.org/x/term"
 
+	"github.com/tierdeploy/tierdeploy/internal/app"
 	"github.com/tierdeploy/tierdeploy/internal/changes"
+	"github.com/tierdeploy/tierdeploy/internal/childenv"
 	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/terraform"
 )
@@ -68,7 +69,7 @@ func (toolchain) FindTerraform(ctx context.Context, req deploy.BinaryRequest) (d
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, p, "version", "-json")
-	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
+	cmd.Env = append(childenv.Environ(), "CHECKPOINT_DISABLE=1")
 	out, err := cmd.Output()
 	if err != nil {
 		return deploy.Binary{Path: p, Version: "unknown version"}, nil

@@ -31,7 +31,7 @@ func runApply(ctx context.Context, a *invocation) (result, error) {
 	if err := a.parse(fs, "apply [--tier T]... [--environment E]... [--base REV] [--head REV] [--all] [--require-reviewed] [--parallelism N]"); err != nil {
 		return result{}, err
 	}
-	sess, err := a.session(ctx)
+	sess, err := a.stageSession(ctx)
 	if err != nil {
 		return result{}, err
 	}

@@ -10,6 +10,9 @@ import (
 	"github.com/tierdeploy/tierdeploy/internal/tier"
 )
 
+// DriftLabel marks the drift issues tierdeploy keeps.
+const DriftLabel = deploy.DriftLabel
+
 func runDrift(ctx context.Context, a *invocation) (result, error) {
 	fs := flag.NewFlagSet("drift", flag.ContinueOnError)
 	var tiers, envs listFlag
@@ -22,7 +25,7 @@ func runDrift(ctx context.Context, a *invocation) (result, error) {
 	if err := a.parse(fs, "drift [--tier T]... [--environment E]... [--parallelism N] [--no-issues]"); err != nil {
 		return result{}, err
 	}
-	if _, err := a.session(ctx); err != nil {
+	if _, err := a.stageSession(ctx); err != nil {
 		return result{}, err
 	}
 	con := a.newConsole("drift")

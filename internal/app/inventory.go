@@ -240,6 +240,9 @@ func (a *invocation) currentOutputsDocument(ctx context.Context, cfg *config.Con
 	if pub == nil {
 		return nil, usagef("no tier publishes the inventory (publishes_inventory: true)")
 	}
+	if _, err := a.stageSession(ctx); err != nil {
+		return nil, err
+	}
 	work, err := newWorkDir()
 	if err != nil {
 		return nil, err

@@ -29,7 +29,7 @@ func runPlan(ctx context.Context, a *invocation) (result, error) {
 	if err := a.parse(fs, "plan [--tier T]... [--environment E]... [--base REV] [--head REV] [--all] [--report FILE] [--detailed-exitcode] [--parallelism N]"); err != nil {
 		return result{}, err
 	}
-	sess, err := a.session(ctx)
+	sess, err := a.stageSession(ctx)
 	if err != nil {
 		return result{}, err
 	}

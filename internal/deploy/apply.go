@@ -78,6 +78,9 @@ func (a *Apply) Run(ctx context.Context) (*Outcome, error) {
 		return nil, err
 	}
 	r.log.Info("stacks to apply", "count", len(stacks))
+	if err := r.checkStored(ctx, stacks); err != nil {
+		return nil, err
+	}
 	ap := &applier{run: r, store: a.Store, claims: a.Claims, records: recs, commit: a.Commit, runURL: a.RunURL, published: map[string]publication{}}
 	if a.RequireReviewed {
 		if ap.reviewed, err = a.reviewedFingerprints(ctx); err != nil {

@@ -33,6 +33,9 @@ func (d *Drift) Run(ctx context.Context) (*Outcome, error) {
 		return nil, errors.New("drift: no work directory")
 	}
 	r := newRun(d.Deps, CommandDrift, d.Commit, d.WorkDir, d.PluginCacheDir, d.Inventory)
+	if err := r.checkStored(ctx, d.Stacks); err != nil {
+		return nil, err
+	}
 	r.begin(d.Stacks)
 	start := r.now()
 	outs := schedule(ctx, len(d.Stacks), nil, d.Parallelism,

@@ -10,11 +10,22 @@ import (
 type StacksFailedError struct {
 	Stacks []string
 	Total  int
+	// Input is the first failure caused by bad input, such as an invalid
+	// inventory document, when the caller tells one (internal/app); it is
+	// named in the message and makes the exit code 3.
+	Input error
 }
 
 func (e *StacksFailedError) Error() string {
-	return fmt.Sprintf("%d of %d stacks failed: %s (the report shows why)", len(e.Stacks), e.Total, strings.Join(e.Stacks, ", "))
+	s := fmt.Sprintf("%d of %d stacks failed: %s (the report shows why)", len(e.Stacks), e.Total, strings.Join(e.Stacks, ", "))
+	if e.Input != nil {
+		s += "; bad input: " + e.Input.Error()
+	}
+	return s
 }
+
+// Unwrap returns the bad input that made a stack fail, if any.
+func (e *StacksFailedError) Unwrap() error { return e.Input }
 
 // InventoryError means an environment's inventory could not be read or
 // published.

@@ -53,6 +53,26 @@ func (c *inventories) current(ctx context.Context, env string) (*inventory.Docum
 	return d.doc, d.err
 }
 
+// checkStored reads the published inventory of every environment whose
+// stacks publish or read it, once (the run keeps it for the stages), so
+// that an invalid document stops the run as bad input before any stage
+// plans or applies anything. Other read errors are left to the stacks that
+// need the document.
+func (r *run) checkStored(ctx context.Context, stacks []tier.Stack) error {
+	seen := map[string]bool{}
+	for _, s := range stacks {
+		t := r.Config.Tier(s.Tier)
+		if seen[s.Environment] || t == nil || !(t.PublishesInventory || r.Config.ConsumesInventory(t)) {
+			continue
+		}
+		seen[s.Environment] = true
+		if _, err := r.inv.current(ctx, s.Environment); err != nil && errors.Is(err, inventory.ErrInvalid) {
+			return fmt.Errorf("%w: nothing was planned or applied; store a valid document with tierdeploy inventory put --environment %s", err, s.Environment)
+		}
+	}
+	return nil
+}
+
 // emptyInventory is the document a consuming stack reads when none was
 // published yet.
 func emptyInventory(env string, pub *config.Tier) *inventory.Document {

@@ -37,6 +37,9 @@ func (p *Plan) Run(ctx context.Context) (*Outcome, error) {
 		return nil, errors.New("plan: no work directory")
 	}
 	r := newRun(p.Deps, CommandPlan, p.Commit, p.WorkDir, p.PluginCacheDir, p.Inventory)
+	if err := r.checkStored(ctx, p.Stacks); err != nil {
+		return nil, err
+	}
 	r.begin(p.Stacks)
 	start := r.now()
 	outs := schedule(ctx, len(p.Stacks), prerequisites(p.Config, p.Stacks), p.Parallelism,

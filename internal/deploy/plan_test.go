@@ -307,3 +307,35 @@ func TestPlanRequiresAWorkDirectory(t *testing.T) {
 	_, err := (&Plan{}).Run(t.Context())
 	require.Error(t, err)
 }
+
+func TestAnInvalidInventoryStopsTheRunBeforeAnyStage(t *testing.T) {
+	bad := &inventory.InvalidError{Field: "created", Problem: `"yesterday" is not an RFC 3339 time`}
+	w := newWorld(t)
+	built := 0
+	w.tools.newTerraform = func(TerraformSpec) (TerraformStage, error) {
+		built++
+		return &fakeTF{}, nil
+	}
+	st := newFakeStore()
+	st.get = func(context.Context, string) (*inventory.Document, inventory.Version, error) {
+		return nil, inventory.Version{}, bad
+	}
+	selected := stacks("infrastructure/prod:a", "project/prod:inventory", "monitoring/staging:b")
+	_, err := (&Plan{Deps: testDeps(t, w), Inventory: st, Stacks: selected, WorkDir: t.TempDir()}).Run(t.Context())
+	require.ErrorIs(t, err, inventory.ErrInvalid)
+	assert.ErrorContains(t, err, "nothing was planned or applied; store a valid document with tierdeploy inventory put --environment prod")
+	_, err = (&Drift{Deps: testDeps(t, w), Inventory: st, Stacks: selected, WorkDir: t.TempDir()}).Run(t.Context())
+	require.ErrorIs(t, err, inventory.ErrInvalid)
+	a := newApply(t, w, st, selected)
+	_, err = a.Run(t.Context())
+	require.ErrorIs(t, err, inventory.ErrInvalid)
+	assert.Zero(t, built, "no stage was built")
+
+	// Other read errors are the stacks' own.
+	st.get = func(context.Context, string) (*inventory.Document, inventory.Version, error) {
+		return nil, inventory.Version{}, errors.New("ThrottlingException")
+	}
+	out, err := (&Plan{Deps: testDeps(t, w), Inventory: st, Stacks: selected, WorkDir: t.TempDir()}).Run(t.Context())
+	require.NoError(t, err)
+	assert.True(t, out.Stacks[0].Failed())
+}
