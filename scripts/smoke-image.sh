@@ -20,6 +20,8 @@
 # service) works too.
 #
 # Usage: scripts/smoke-image.sh IMAGE
+#
+# shellcheck disable=SC2016 # the single-quoted scripts run in the container
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -62,25 +64,39 @@ say "the default user is root; 1001 is tierdeploy with a writable home"
 
 # --- 3. GitHub: the runner's files belong to another user -------------------------
 docker volume create "$vol" >/dev/null
-with_example '
+# checkout DIR makes a git repository of the example in DIR with a second
+# commit that changes the staging infrastructure, and writes both commits to
+# DIR.before and DIR.after (a shell function for in_volume scripts).
+checkout='checkout() {
+  mkdir "$1"
+  tar -xf - -C "$1"
+  git -C "$1" init -q -b main
+  git -C "$1" add -A
+  git -C "$1" -c user.name=smoke -c user.email=smoke@tierdeploy.invalid commit -q -m example
+  git -C "$1" rev-parse HEAD >"$1.before"
+  printf "\n# A change for the plan to find.\n" >>"$1/infrastructure/environments/staging/main.tf"
+  git -C "$1" -c user.name=smoke -c user.email=smoke@tierdeploy.invalid commit -q -a -m change
+  git -C "$1" rev-parse HEAD >"$1.after"
+}'
+in_volume_cat() { docker run --rm --volume "$vol:/v" --entrypoint cat "$image" "$1"; }
+
+with_example "$checkout"'
   umask 022
-  mkdir /v/ws /v/cmd /v/tmp /v/home
-  tar -xf - -C /v/ws
-  cd /v/ws
-  git init -q -b main
-  git add -A
-  git -c user.name=smoke -c user.email=smoke@tierdeploy.invalid commit -q -m example
-  git rev-parse HEAD >/v/sha
+  checkout /v/ws
+  mkdir /v/cmd /v/tmp /v/home
+  printf "{\"ref\":\"refs/heads/main\",\"before\":\"%s\",\"after\":\"%s\",\"repository\":{\"id\":1,\"full_name\":\"tierdeploy/smoke\",\"default_branch\":\"main\"}}" \
+    "$(cat /v/ws.before)" "$(cat /v/ws.after)" >/v/cmd/event.json
   : >/v/cmd/output
   : >/v/cmd/summary
   chown -R 4242:4242 /v'
-sha=$(docker run --rm --volume "$vol:/v" --entrypoint cat "$image" /v/sha)
+# A push that changed the staging infrastructure: git finds the change in a
+# checkout of another user, OpenTofu plans it.
 github=(--volume "$vol:/v" --workdir /v/ws
-  -e GITHUB_ACTIONS=true -e GITHUB_EVENT_NAME=workflow_dispatch -e GITHUB_SHA="$sha"
-  -e GITHUB_REF=refs/heads/main -e GITHUB_REF_NAME=main -e GITHUB_REPOSITORY=tierdeploy/smoke
-  -e GITHUB_WORKSPACE=/v/ws -e GITHUB_OUTPUT=/v/cmd/output -e GITHUB_STEP_SUMMARY=/v/cmd/summary
-  -e RUNNER_TEMP=/v/tmp -e HOME=/v/home)
-plan=(plan --all --tier infrastructure --environment staging)
+  -e GITHUB_ACTIONS=true -e GITHUB_EVENT_NAME=push -e GITHUB_EVENT_PATH=/v/cmd/event.json
+  -e GITHUB_SHA="$(in_volume_cat /v/ws.after)" -e GITHUB_REF=refs/heads/main -e GITHUB_REF_NAME=main
+  -e GITHUB_REPOSITORY=tierdeploy/smoke -e GITHUB_WORKSPACE=/v/ws -e GITHUB_OUTPUT=/v/cmd/output
+  -e GITHUB_STEP_SUMMARY=/v/cmd/summary -e RUNNER_TEMP=/v/tmp -e HOME=/v/home)
+plan=(plan --tier infrastructure --environment staging)
 
 if docker run --rm --user 1001:1001 "${github[@]}" "$image" --platform=github "${plan[@]}" >/dev/null 2>&1; then
   fail "as UID 1001 tierdeploy wrote files that belong to UID 4242: the test does not test what it should"
@@ -98,20 +114,13 @@ in_volume '
 say "GitHub: the default user plans a workspace owned by another user; UID 1001 cannot"
 
 # --- 4. GitLab: the non-root user on a checkout made with umask 0 -----------------
-with_example '
+with_example "$checkout"'
   umask 000
-  mkdir /v/gl
-  tar -xf - -C /v/gl
-  chmod -R a+rwX /v/gl
-  cd /v/gl
-  git init -q -b main
-  git add -A
-  git -c user.name=smoke -c user.email=smoke@tierdeploy.invalid commit -q -m example
-  git rev-parse HEAD >/v/gl-sha'
-sha=$(docker run --rm --volume "$vol:/v" --entrypoint cat "$image" /v/gl-sha)
+  checkout /v/gl
+  chmod -R a+rwX /v/gl'
 docker run --rm --user 1001:1001 --volume "$vol:/v" --workdir /v/gl \
   -e GITLAB_CI=true -e CI_PIPELINE_SOURCE=push -e CI_PROJECT_ID=1 -e CI_PROJECT_PATH=tierdeploy/smoke \
-  -e CI_PROJECT_DIR=/v/gl -e CI_COMMIT_SHA="$sha" -e CI_COMMIT_BEFORE_SHA=0000000000000000000000000000000000000000 \
+  -e CI_PROJECT_DIR=/v/gl -e CI_COMMIT_SHA="$(in_volume_cat /v/gl.after)" -e CI_COMMIT_BEFORE_SHA="$(in_volume_cat /v/gl.before)" \
   -e CI_COMMIT_BRANCH=main -e CI_COMMIT_REF_NAME=main -e CI_DEFAULT_BRANCH=main \
   "$image" "${plan[@]}" >/dev/null ||
   fail "UID 1001 could not plan a GitLab checkout"

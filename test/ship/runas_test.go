@@ -117,7 +117,7 @@ func TestEntrypointAsAnotherUser(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			base := worldTempDir(t)
 			ws := filepath.Join(base, "workspace")
-			sha := exampleCheckout(t, ws)
+			before, after := exampleCheckout(t, ws)
 			if tt.open {
 				chmodTree(t, ws, 0o666, 0o777)
 			}
@@ -131,6 +131,9 @@ func TestEntrypointAsAnotherUser(t *testing.T) {
 			for _, f := range []string{output, summary} {
 				require.NoError(t, os.WriteFile(f, nil, 0o644))
 			}
+			event := filepath.Join(cmdDir, "event.json")
+			require.NoError(t, os.WriteFile(event, []byte(`{"ref":"refs/heads/main","before":"`+before+`","after":"`+after+
+				`","repository":{"id":1,"full_name":"acme/infra","default_branch":"main"}}`), 0o644))
 			chownTree(t, base, tt.owner)
 			// The home of the user that runs it, as the image has it.
 			home := filepath.Join(base, "user-home")
@@ -144,15 +147,17 @@ func TestEntrypointAsAnotherUser(t *testing.T) {
 				"CHECKPOINT_DISABLE=1",
 				"GIT_CONFIG_SYSTEM=" + gitconfig,
 			}
-			args := []string{"plan", "--all", "--tier", "infrastructure", "--environment", "staging"}
+			// A push that changed the staging infrastructure: git finds the
+			// change in the foreign checkout, OpenTofu plans it.
+			args := []string{"plan", "--tier", "infrastructure", "--environment", "staging"}
 			if tt.platform == "github" {
-				env = append(env, "GITHUB_ACTIONS=true", "GITHUB_EVENT_NAME=workflow_dispatch", "GITHUB_SHA="+sha,
+				env = append(env, "GITHUB_ACTIONS=true", "GITHUB_EVENT_NAME=push", "GITHUB_EVENT_PATH="+event, "GITHUB_SHA="+after,
 					"GITHUB_REF=refs/heads/main", "GITHUB_REF_NAME=main", "GITHUB_REPOSITORY=acme/infra",
 					"GITHUB_WORKSPACE="+ws, "GITHUB_OUTPUT="+output, "GITHUB_STEP_SUMMARY="+summary, "RUNNER_TEMP="+temp)
 				args = append([]string{"--platform=github"}, args...)
 			} else {
 				env = append(env, "GITLAB_CI=true", "CI_PIPELINE_SOURCE=push", "CI_PROJECT_ID=1", "CI_PROJECT_PATH=acme/infra",
-					"CI_PROJECT_DIR="+ws, "CI_COMMIT_SHA="+sha, "CI_COMMIT_BEFORE_SHA="+strings.Repeat("0", 40),
+					"CI_PROJECT_DIR="+ws, "CI_COMMIT_SHA="+after, "CI_COMMIT_BEFORE_SHA="+before,
 					"CI_COMMIT_BRANCH=main", "CI_COMMIT_REF_NAME=main", "CI_DEFAULT_BRANCH=main",
 					"TIERDEPLOY_OUTPUT_PREFIX=TIERDEPLOY_STAGING_")
 			}
@@ -214,10 +219,10 @@ func worldTempDir(t *testing.T) string {
 	return dir
 }
 
-// exampleCheckout copies examples/two-tier into dir as a git repository
-// with one commit on main, files 0644 and directories 0755, and returns the
-// commit.
-func exampleCheckout(t *testing.T, dir string) string {
+// exampleCheckout copies examples/two-tier into dir as a git repository on
+// main, files 0644 and directories 0755, with a second commit that changes
+// the staging infrastructure, and returns both commits.
+func exampleCheckout(t *testing.T, dir string) (base, head string) {
 	t.Helper()
 	src := filepath.Join(root, "examples", "two-tier")
 	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
@@ -254,7 +259,15 @@ func exampleCheckout(t *testing.T, dir string) string {
 	git("init", "-q", "-b", "main")
 	git("add", "-A")
 	git("commit", "-q", "-m", "the example")
-	return git("rev-parse", "HEAD")
+	base = git("rev-parse", "HEAD")
+	staging := filepath.Join(dir, "infrastructure", "environments", "staging", "main.tf")
+	f, err := os.OpenFile(staging, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString("\n# A change for the plan to find.\n")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	git("commit", "-q", "-a", "-m", "change staging")
+	return base, git("rev-parse", "HEAD")
 }
 
 // chmodTree sets every file under dir to fileMode (keeping the execute
