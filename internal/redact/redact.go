@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -85,6 +86,8 @@ func variants(s string) []string {
 		base64.URLEncoding.EncodeToString([]byte(s)),
 		base64.RawStdEncoding.EncodeToString([]byte(s)),
 		base64.RawURLEncoding.EncodeToString([]byte(s)),
+		goQuoted(s),
+		strings.ReplaceAll(s, "'", "''"),
 	}
 	if strings.Contains(s, "\n") {
 		for _, line := range strings.Split(s, "\n") {
@@ -106,6 +109,14 @@ func jsonEscaped(s string, html bool) string {
 	}
 	out := bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 	return string(out[1 : len(out)-1])
+}
+
+// goQuoted returns s as it appears between the quotes of a Go-quoted string
+// (strconv.Quote): how log/slog's text handler and fmt's %q print a value
+// with quotes, backslashes or control characters.
+func goQuoted(s string) string {
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }
 
 // String returns s with every secret replaced by Mask. It returns s itself
