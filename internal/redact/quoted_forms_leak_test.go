@@ -20,8 +20,8 @@ func TestQuotedFormsOfASecretAreMasked(t *testing.T) {
 	var logged bytes.Buffer
 	slog.New(slog.NewTextHandler(&logged, nil)).Info("connecting", "password", secret)
 	forms := map[string]string{
-		"slog text handler": logged.String(),
-		"Go %q":             "value = " + strconv.Quote(secret) + "\n",
+		"slog text handler":  logged.String(),
+		"Go %q":              "value = " + strconv.Quote(secret) + "\n",
 		"YAML single-quoted": "data:\n  PASSWORD: '" + strings.ReplaceAll(secret, "'", "''") + "'\n",
 	}
 	for name, text := range forms {
