@@ -4,6 +4,8 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"sort"
+	"strings"
 )
 
 // MinKeyLen is the shortest fingerprint key NewDigester accepts: a shorter
@@ -53,4 +55,38 @@ func (d *Digester) Token(secret string) string {
 	mac := hmac.New(sha256.New, d.key)
 	mac.Write([]byte(secret))
 	return "(sensitive hmac:" + hex.EncodeToString(mac.Sum(nil)[:16]) + ")"
+}
+
+// Sealer returns a function that replaces each of secrets, in every form a
+// Masker masks (see New), with its Token: text that keeps apart what is
+// different (with a key) but holds nothing of a secret. A stage applies it
+// to what goes into a fingerprint. Secrets shorter than MinLen are left as
+// they are, as a Masker leaves them.
+func (d *Digester) Sealer(secrets ...string) func(string) string {
+	type pair struct{ from, to string }
+	seen := map[string]bool{}
+	var pairs []pair
+	for _, s := range secrets {
+		if len(s) < MinLen {
+			continue
+		}
+		tok := d.Token(s)
+		for _, v := range variants(s) {
+			if len(v) >= MinLen && !seen[v] {
+				seen[v] = true
+				pairs = append(pairs, pair{v, tok})
+			}
+		}
+	}
+	if len(pairs) == 0 {
+		return func(s string) string { return s }
+	}
+	// Longest first: at one position the longer form wins.
+	sort.SliceStable(pairs, func(i, j int) bool { return len(pairs[i].from) > len(pairs[j].from) })
+	args := make([]string, 0, 2*len(pairs))
+	for _, p := range pairs {
+		args = append(args, p.from, p.to)
+	}
+	r := strings.NewReplacer(args...)
+	return r.Replace
 }

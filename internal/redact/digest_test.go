@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"encoding/base64"
 	"errors"
 	"strings"
 	"testing"
@@ -34,4 +35,23 @@ func TestDigester(t *testing.T) {
 	require.True(t, errors.As(err, &ke))
 	assert.Equal(t, 5, ke.Len)
 	assert.Contains(t, err.Error(), "at least 16")
+}
+
+func TestSealer(t *testing.T) {
+	keyed, err := NewDigester([]byte(strings.Repeat("k", MinKeyLen)))
+	require.NoError(t, err)
+	seal := keyed.Sealer(`pa"ss<1>`, "abc", "4821")
+	line := `resource x.y .password = "pa\"ss\u003c1\u003e" .pin = 4821 .short = "abc" .b64 = "` +
+		base64.StdEncoding.EncodeToString([]byte(`pa"ss<1>`)) + `"`
+	got := seal(line)
+	assert.NotContains(t, got, `ss\u003c`)
+	assert.NotContains(t, got, `"pa`)
+	assert.NotContains(t, got, "4821")
+	assert.Contains(t, got, `"abc"`, "too short to mask, as in a Masker")
+	assert.Equal(t, 2, strings.Count(got, keyed.Token(`pa"ss<1>`)))
+	assert.Contains(t, got, keyed.Token("4821"))
+
+	var none *Digester
+	assert.Equal(t, `"(sensitive)" 4821x`, none.Sealer(`secret-1`)(`"secret-1" 4821x`))
+	assert.Equal(t, "same", none.Sealer()("same"))
 }
