@@ -141,6 +141,9 @@ func (m *Masker) String(s string) string {
 	return b.String()
 }
 
+// Empty reports whether the Masker masks nothing.
+func (m *Masker) Empty() bool { return m == nil || m.m == nil }
+
 // Contains reports whether s holds a secret that String would mask.
 func (m *Masker) Contains(s string) bool {
 	return m != nil && m.m != nil && len(m.m.spans(s)) > 0
