@@ -5,31 +5,39 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
+	"unicode"
 )
 
 // UntrustedWriter writes text that the GitHub runner must never read as a
 // workflow command: plans, diffs, live cluster values and tool output that
 // a pull request or a cluster editor controls. The runner reads a command
-// from any line of the job log, standard output or error, that starts with
-// "::" after blanks (::add-mask::, ::stop-commands::, ::error ...), and
-// from any line that holds "##[" (the old form). Each Write that could hold
-// one, alone or with the end of the line before it, is fenced: written
-// between "::stop-commands::<token>" and "::<token>::" in one piece, with a
-// fresh random token it does not contain, so that nothing in it is obeyed;
-// other writes pass through unchanged, so the log keeps its lines.
+// from any line of the step's output (standard output or error) that
+// starts with "::" after blanks (::add-mask::, ::stop-commands::, ::error
+// ...), and from any line that holds "##[" (the old form); a line ends at
+// "\n", "\r" or "\r\n". Each Write that holds such a line, alone or with
+// the part of the line written before it, is fenced: written between
+// "::stop-commands::<token>" and "::<token>::" in one piece, with a fresh
+// random token it does not contain, so that nothing in it is obeyed. Other
+// writes pass through unchanged, so the log keeps its lines and JSON on
+// standard output stays JSON.
 //
-// A Write must not hold a partial command that a later Write completes
-// beyond its first two bytes (loggers and the report write whole lines).
 // An UntrustedWriter is safe for concurrent use; it writes only to w.
 type UntrustedWriter struct {
 	mu   sync.Mutex
 	w    io.Writer
 	rand io.Reader
-	// tail is the end (at most two bytes) of the line written last when it
-	// has no line end yet; midLine says there is such a line.
-	tail    []byte
-	midLine bool
+	// line is what matters of the line written last when it has no end.
+	line lineState
+}
+
+// lineState is what the runner will have read of an unfinished line:
+// whether there is one (mid), its first two bytes after blanks (head) and
+// its last two bytes (tail).
+type lineState struct {
+	mid        bool
+	head, tail []byte
 }
 
 var _ io.Writer = (*UntrustedWriter)(nil)
@@ -43,16 +51,17 @@ func NewUntrustedWriter(w io.Writer, rnd io.Reader) *UntrustedWriter {
 	return &UntrustedWriter{w: w, rand: rnd}
 }
 
-// Write writes p, fenced when it could hold a command. It returns len(p)
-// unless writing to the underlying writer fails.
+// Write writes p, fenced when a line of it could be a command. It returns
+// len(p) unless writing to the underlying writer fails.
 func (u *UntrustedWriter) Write(p []byte) (int, error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if !mayHoldCommand(u.tail, p) {
+	next, command := u.line.scan(p)
+	if !command {
 		if _, err := u.w.Write(p); err != nil {
 			return 0, err
 		}
-		u.remember(p)
+		u.line = next
 		return len(p), nil
 	}
 	tok, err := fenceToken(u.rand, p)
@@ -61,7 +70,7 @@ func (u *UntrustedWriter) Write(p []byte) (int, error) {
 	}
 	var b bytes.Buffer
 	b.Grow(len(p) + 2*len(tok) + 32)
-	if u.midLine {
+	if u.line.mid {
 		b.WriteByte('\n') // the fence must start a line of its own
 	}
 	b.WriteString("::stop-commands::" + tok + "\n")
@@ -73,48 +82,58 @@ func (u *UntrustedWriter) Write(p []byte) (int, error) {
 	if _, err := u.w.Write(b.Bytes()); err != nil {
 		return 0, err
 	}
-	u.tail, u.midLine = u.tail[:0], false
+	u.line = lineState{}
 	return len(p), nil
 }
 
-// remember keeps the end of the last line written, when it has no end.
-func (u *UntrustedWriter) remember(p []byte) {
-	if len(p) == 0 {
-		return
+// scan reads p as the continuation of the line st describes. It returns
+// the state after p, and whether a line p writes to could be a command.
+func (st lineState) scan(p []byte) (lineState, bool) {
+	cur := lineState{}
+	if st.mid {
+		cur = lineState{mid: true, head: slices.Clone(st.head), tail: slices.Clone(st.tail)}
 	}
-	if i := bytes.LastIndexAny(p, "\r\n"); i >= 0 {
-		u.tail = append(u.tail[:0], p[i+1:]...)
-	} else {
-		u.tail = append(u.tail, p...)
+	command := false
+	for {
+		seg, rest, ended := p, []byte(nil), false
+		if i := bytes.IndexAny(p, "\r\n"); i >= 0 {
+			seg, rest, ended = p[:i], p[i+1:], true
+		}
+		if len(cur.head) < 2 {
+			s := seg
+			if len(cur.head) == 0 {
+				s = bytes.TrimLeftFunc(s, blank)
+			}
+			cur.head = append(cur.head, s[:min(len(s), 2-len(cur.head))]...)
+		}
+		joined := append(slices.Clone(cur.tail), seg...)
+		if bytes.HasPrefix(cur.head, []byte("::")) || bytes.Contains(joined, []byte("##[")) {
+			command = true
+		}
+		cur.tail = joined[max(0, len(joined)-2):]
+		if !ended {
+			cur.mid = len(seg) > 0 || cur.mid
+			return cur, command
+		}
+		cur, p = lineState{}, rest
+		if len(p) == 0 {
+			return cur, command
+		}
 	}
-	if n := len(u.tail); n > 2 {
-		u.tail = append(u.tail[:0], u.tail[n-2:]...)
-	}
-	u.midLine = !endsLine(p)
 }
 
-// mayHoldCommand reports whether p, after the end of the line before it,
-// may hold a workflow command in either form. It errs on the side of
-// fencing: any "::" counts, not only one at the start of a line.
-func mayHoldCommand(tail, p []byte) bool {
-	if bytes.Contains(p, []byte("::")) || bytes.Contains(p, []byte("##[")) {
-		return true
-	}
-	if len(tail) == 0 {
-		return false
-	}
-	head := p[:min(len(p), 2)]
-	joined := append(append([]byte(nil), tail...), head...)
-	return bytes.Contains(joined, []byte("::")) || bytes.Contains(joined, []byte("##["))
+// blank reports whether the runner skips r at the start of a line (.NET's
+// white space: Go's, and the Unicode space separators).
+func blank(r rune) bool {
+	return unicode.IsSpace(r) || unicode.In(r, unicode.Zs, unicode.Zl, unicode.Zp)
 }
 
-// endsLine reports whether p ends with a line end; the runner ends a line
-// at "\n", "\r" or "\r\n".
+// endsLine reports whether p ends with a line end.
 func endsLine(p []byte) bool {
 	return len(p) > 0 && (p[len(p)-1] == '\n' || p[len(p)-1] == '\r')
 }
 
-// fenceToken returns a random token that p does not contain.
+// fenceToken returns a random token that p does not contain, in any case.
 func fenceToken(rnd io.Reader, p []byte) (string, error) {
 	for range 3 {
 		b := make([]byte, 16)

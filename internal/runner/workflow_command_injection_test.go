@@ -99,3 +99,24 @@ func TestUntrustedWriterErrors(t *testing.T) {
 type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("closed") }
+
+// Text with "::" that no runner reads as a command (an ARN, an IPv6
+// address, indented JSON) passes unchanged, so JSON on standard output can
+// still be piped.
+func TestUntrustedWriterLeavesOrdinaryTextAlone(t *testing.T) {
+	for _, text := range []string{
+		`{"role":"arn:aws:iam::123456789012:role/deploy","ip":"::1"}` + "\n",
+		"{\n  \"role\": \"arn:aws:iam::1:role/x\"\n}\n",
+		"time=12:00 msg=\"a :: b\"\n",
+		"# not ## [a command]\n",
+	} {
+		var log bytes.Buffer
+		_, err := NewUntrustedWriter(&log, nil).Write([]byte(text))
+		require.NoError(t, err)
+		assert.Equal(t, text, log.String())
+	}
+	var log bytes.Buffer
+	_, err := NewUntrustedWriter(&log, nil).Write([]byte(`{"value":"##[add-mask]x"}` + "\n"))
+	require.NoError(t, err)
+	assert.Contains(t, log.String(), "::stop-commands::")
+}
