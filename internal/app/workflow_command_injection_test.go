@@ -152,10 +152,10 @@ func TestNoPlanDiffOrClusterValueIsAWorkflowCommand(t *testing.T) {
 		args []string
 		fail bool
 	}{
-		"plan":                    {args: []string{"plan", "--all"}},
-		"plan with a failure":     {args: []string{"plan", "--all"}, fail: true},
-		"drift of live values":    {args: []string{"drift", "--no-issues"}},
-		"detect of file names":    {args: []string{"detect", "--base", "main", "--head", "HEAD"}},
+		"plan":                 {args: []string{"plan", "--all"}},
+		"plan with a failure":  {args: []string{"plan", "--all"}, fail: true},
+		"drift of live values": {args: []string{"drift", "--no-issues"}},
+		"detect of file names": {args: []string{"detect", "--base", "main", "--head", "HEAD"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			stdout, stderr := runOnGitHub(t, r.Dir, tc.fail, append([]string{"--chdir", r.Dir}, tc.args...)...)
