@@ -15,9 +15,10 @@ import (
 // value.
 func configMapWithPIN(t *testing.T, pin string) []object {
 	t.Helper()
-	o, ok, err := parseObject("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  PIN: \""+pin+"\"\n  HOST: db.internal\n", "app", nil)
+	o, ok, err := parseObject("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  HOST: db.internal\n", "app", nil)
 	require.NoError(t, err)
 	require.True(t, ok)
+	o.body["data"].(map[string]any)["PIN"] = pin
 	o.raw = pin
 	return []object{o}
 }
