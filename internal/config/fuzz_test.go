@@ -11,6 +11,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("version: 1\ntiers: [{name: a, needs: [a], helm: [{release: x, chart: c}]}]\n"))
 	f.Add([]byte("version: 1\nenvironments: [{name: a}, {name: a}]\ntiers: &x [*x]\n"))
 	f.Add([]byte("{version: 1, inventory: {ssm: {name: '/{environment}'}}}"))
+	f.Add([]byte(withTools))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg, err := Parse("tierdeploy.yaml", data)
 		if err != nil {
