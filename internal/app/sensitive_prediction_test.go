@@ -93,10 +93,13 @@ func TestDependentIsNotPlannedWithTheSensitiveStandIn(t *testing.T) {
 	r.Commit("base")
 	store, err := filestore.New(filestore.Options{Dir: filepath.Join(r.Dir, ".tierdeploy", "inventory")})
 	require.NoError(t, err)
-	_, err = store.Put(t.Context(), "staging", &inventory.Document{Schema: inventory.SchemaV1, Environment: "staging",
+	claim, err := store.Acquire(t.Context(), "staging", "test", time.Minute)
+	require.NoError(t, err)
+	_, err = store.Put(t.Context(), claim, &inventory.Document{Schema: inventory.SchemaV1, Environment: "staging",
 		Tier: "infrastructure", Commit: "c0", Created: time.Unix(0, 0), Sensitive: []string{"db_password"},
 		Values: map[string]json.RawMessage{"db_password": json.RawMessage(`"` + secret + `"`)}})
 	require.NoError(t, err)
+	require.NoError(t, claim.Release(t.Context()))
 
 	seen := &projectInputs{}
 	var stdout, stderr bytes.Buffer
