@@ -147,7 +147,9 @@ func secretRepo(t *testing.T) *gittest.Repo {
 	}
 	edit("tierdeploy.yaml", "    publishes_inventory: true\n", "    publishes_inventory: true\n    sensitive_outputs: [database_password]\n")
 	edit("tierdeploy.yaml", "          storage.claimName: storage.claim\n", "          database.password: database_password\n")
-	edit("tierdeploy.yaml", "        namespace: app\n", "        namespace: app\n        timeout: 2m\n")
+	// Its own namespace: other tests deploy the example to the shared
+	// control plane too.
+	edit("tierdeploy.yaml", "        namespace: app\n", "        namespace: app-secrets\n        timeout: 2m\n")
 	edit("infrastructure/environments/staging/main.tf", "  value     = module.platform.database_password\n",
 		"  value     = "+strconv.Quote(e2eSecret)+"\n")
 	edit("project/charts/app/templates/configmap.yaml", "  DATABASE_NAME:", "  DATABASE_PASSWORD: {{ .Values.database.password | quote }}\n  DATABASE_NAME:")
@@ -269,7 +271,7 @@ func TestSensitiveInventoryValueIsInNoOutput(t *testing.T) {
 		require.Equal(t, 0, code, stderr)
 		cs, err := kubernetes.NewForConfig(kc.RESTConfig())
 		require.NoError(t, err)
-		cm, err := cs.CoreV1().ConfigMaps("app").Get(t.Context(), "app", metav1.GetOptions{})
+		cm, err := cs.CoreV1().ConfigMaps("app-secrets").Get(t.Context(), "app", metav1.GetOptions{})
 		require.NoError(t, err)
 		require.Equal(t, e2eSecret, cm.Data["DATABASE_PASSWORD"], "the release got the password")
 		comments := gh.comments(7)
@@ -278,7 +280,7 @@ func TestSensitiveInventoryValueIsInNoOutput(t *testing.T) {
 
 		// A value edited live, holding workflow commands.
 		cm.Data["DATABASE_NAME"] = "edited\n::error::injected from the cluster\n##[add-mask]injected-live"
-		_, err = cs.CoreV1().ConfigMaps("app").Update(t.Context(), cm, metav1.UpdateOptions{})
+		_, err = cs.CoreV1().ConfigMaps("app-secrets").Update(t.Context(), cm, metav1.UpdateOptions{})
 		require.NoError(t, err)
 		env.schedule(head)
 		code, stdout, stderr = runCI(t, "drift", "--chdir", r.Dir, "--environment", "staging")
