@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // UntrustedWriter writes text that the GitHub runner must never read as a
@@ -33,11 +34,13 @@ type UntrustedWriter struct {
 }
 
 // lineState is what the runner will have read of an unfinished line:
-// whether there is one (mid), its first two bytes after blanks (head) and
-// its last two bytes (tail).
+// whether there is one (mid); while it is not yet known whether the line
+// starts with "::" after blanks, what follows its blanks (lead, at most a
+// few bytes: a rune cut between writes, or a lone ":"), and once it is
+// known, whether it does (command); and its last two bytes (tail).
 type lineState struct {
-	mid        bool
-	head, tail []byte
+	mid, known, command bool
+	lead, tail          []byte
 }
 
 var _ io.Writer = (*UntrustedWriter)(nil)
@@ -91,7 +94,8 @@ func (u *UntrustedWriter) Write(p []byte) (int, error) {
 func (st lineState) scan(p []byte) (lineState, bool) {
 	cur := lineState{}
 	if st.mid {
-		cur = lineState{mid: true, head: slices.Clone(st.head), tail: slices.Clone(st.tail)}
+		cur = st
+		cur.lead, cur.tail = slices.Clone(st.lead), slices.Clone(st.tail)
 	}
 	command := false
 	for {
@@ -99,20 +103,24 @@ func (st lineState) scan(p []byte) (lineState, bool) {
 		if i := bytes.IndexAny(p, "\r\n"); i >= 0 {
 			seg, rest, ended = p[:i], p[i+1:], true
 		}
-		if len(cur.head) < 2 {
-			s := seg
-			if len(cur.head) == 0 {
-				s = bytes.TrimLeftFunc(s, blank)
+		if !cur.known {
+			lead := bytes.TrimLeftFunc(append(cur.lead, seg...), blank)
+			switch {
+			case len(lead) == 0, !utf8.FullRune(lead), len(lead) == 1 && lead[0] == ':':
+				// Blanks so far, a rune cut short, or a lone ":": the next
+				// write decides.
+				cur.lead = slices.Clone(lead)
+			default:
+				cur.known, cur.command, cur.lead = true, bytes.HasPrefix(lead, []byte("::")), nil
 			}
-			cur.head = append(cur.head, s[:min(len(s), 2-len(cur.head))]...)
 		}
 		joined := append(slices.Clone(cur.tail), seg...)
-		if bytes.HasPrefix(cur.head, []byte("::")) || bytes.Contains(joined, []byte("##[")) {
+		if cur.command || bytes.Contains(joined, []byte("##[")) {
 			command = true
 		}
 		cur.tail = joined[max(0, len(joined)-2):]
 		if !ended {
-			cur.mid = len(seg) > 0 || cur.mid
+			cur.mid = cur.mid || len(seg) > 0
 			return cur, command
 		}
 		cur, p = lineState{}, rest

@@ -120,3 +120,24 @@ func TestUntrustedWriterLeavesOrdinaryTextAlone(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, log.String(), "::stop-commands::")
 }
+
+// FuzzUntrustedWriter: whatever is written, in whatever pieces, the runner
+// carries out none of it, and all of it is still in the log.
+func FuzzUntrustedWriter(f *testing.F) {
+	f.Add("::add-mask::x\n", 3)
+	f.Add("a ##[error]b\r::stop-commands::t\n::t::\n", 1)
+	f.Add(" \u2003::warning::wide space\n", 2)
+	f.Add("#", 1)
+	f.Fuzz(func(t *testing.T, text string, piece int) {
+		piece = max(1, piece%64+1)
+		var log bytes.Buffer
+		u := NewUntrustedWriter(&log, nil)
+		for i := 0; i < len(text); i += piece {
+			_, err := u.Write([]byte(text[i:min(len(text), i+piece)]))
+			require.NoError(t, err)
+		}
+		if foreign := runnertest.Foreign(log.String(), func(runnertest.Command) bool { return false }); len(foreign) > 0 {
+			t.Fatalf("carried out %v from %q:\n%s", foreign, text, log.String())
+		}
+	})
+}
