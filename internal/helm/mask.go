@@ -98,7 +98,14 @@ func (mk *masking) values(a, b any, hasA, hasB bool) (any, any) {
 				ob[kb] = mb
 			}
 		}
-		return mapOrOther(oa, aIsMap, a, hasA, mk), mapOrOther(ob, bIsMap, b, hasB, mk)
+		var ra, rb any = oa, ob
+		if !aIsMap {
+			ra = mk.alone(a, hasA)
+		}
+		if !bIsMap {
+			rb = mk.alone(b, hasB)
+		}
+		return ra, rb
 	}
 	al, aIsList := a.([]any)
 	bl, bIsList := b.([]any)
@@ -127,7 +134,14 @@ func (mk *masking) values(a, b any, hasA, hasB bool) (any, any) {
 				ob[i] = mb
 			}
 		}
-		return listOrOther(oa, aIsList, a, hasA, mk), listOrOther(ob, bIsList, b, hasB, mk)
+		var ra, rb any = oa, ob
+		if !aIsList {
+			ra = mk.alone(a, hasA)
+		}
+		if !bIsList {
+			rb = mk.alone(b, hasB)
+		}
+		return ra, rb
 	}
 	ma, mb := mk.scalar(a), mk.scalar(b)
 	if hasA && hasB && !sameScalarText(a, b) {
@@ -146,22 +160,9 @@ func (mk *masking) values(a, b any, hasA, hasB bool) (any, any) {
 	return ma, mb
 }
 
-// mapOrOther returns the masked map when v was one, else v masked alone.
-func mapOrOther(m map[string]any, isMap bool, v any, has bool, mk *masking) any {
-	if isMap {
-		return m
-	}
-	if !has {
-		return nil
-	}
-	out, _ := mk.values(v, nil, true, false)
-	return out
-}
-
-func listOrOther(l []any, isList bool, v any, has bool, mk *masking) any {
-	if isList {
-		return l
-	}
+// alone masks a value that the other revision has not, or has as another
+// kind of value (a map where this is a list, say).
+func (mk *masking) alone(v any, has bool) any {
 	if !has {
 		return nil
 	}
