@@ -206,7 +206,7 @@ func (ap *applier) applyStack(ctx context.Context, s tier.Stack, before []*stack
 	// Plan every stage first: the stack's fingerprint covers them all.
 	var tf TerraformStage
 	if t.Terraform != nil {
-		stage, err := ap.terraformStage(s, t, inventoryVars(doc))
+		stage, err := ap.terraformStage(s, t, doc)
 		if err != nil {
 			out.results = append(out.results, failedResult(s, plan.Terraform, config.Expand(t.Terraform.Dir, s.Environment), err))
 			return out

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -128,7 +127,7 @@ func (p *pipeline) planStack(ctx context.Context, s tier.Stack, before []*stackO
 		}
 	}
 	if t.Terraform != nil {
-		r := p.planTerraform(ctx, s, t, inventoryVars(doc))
+		r := p.planTerraform(ctx, s, t, doc)
 		out.results = append(out.results, r)
 		if r.Failed() {
 			return out
@@ -155,8 +154,8 @@ func (p *pipeline) planStack(ctx context.Context, s tier.Stack, before []*stackO
 }
 
 // planTerraform plans a stack's Terraform stage; a failure is in the Result.
-func (p *pipeline) planTerraform(ctx context.Context, s tier.Stack, t *config.Tier, vars map[string]json.RawMessage) plan.Result {
-	stage, err := p.terraformStage(s, t, vars)
+func (p *pipeline) planTerraform(ctx context.Context, s tier.Stack, t *config.Tier, doc *inventory.Document) plan.Result {
+	stage, err := p.terraformStage(s, t, doc)
 	if err != nil {
 		return failedResult(s, plan.Terraform, config.Expand(t.Terraform.Dir, s.Environment), err)
 	}

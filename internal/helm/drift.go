@@ -83,8 +83,11 @@ func (s *Stage) drift(ctx context.Context, res *plan.Result) error {
 	// missing key only costs the masking: the manifest is what is compared.
 	_, sensitive, err := s.values()
 	if err != nil {
-		s.log.WarnContext(ctx, "values not read: values from sensitive inventory keys are not masked", "error", err)
+		s.log.WarnContext(ctx, "values not read: only the inventory's sensitive values are masked", "error", err)
 	}
+	// The deployed revision may hold a secret the inventory no longer has.
+	sensitive = s.secrets(append(sensitive, s.releaseSecrets(h.current)...))
+	mk := newMasking(sensitive, s.digest)
 	res.Secrets = append(res.Secrets, sensitive...)
 	objs, err := newObjectParser(s.ns, c.scope).manifestObjects(h.current.Manifest, nil, false)
 	if err != nil {
@@ -110,7 +113,7 @@ func (s *Stage) drift(ctx context.Context, res *plan.Result) error {
 			}
 			autoscaled = t[o.kind+"/"+o.name]
 		}
-		ch, secrets, err := driftObject(o, live, autoscaled)
+		ch, secrets, err := driftObject(o, live, autoscaled, mk)
 		if err != nil {
 			return err
 		}
@@ -126,14 +129,14 @@ func (s *Stage) drift(ctx context.Context, res *plan.Result) error {
 }
 
 // driftObject compares one manifest object with its live state (nil when
-// it does not exist).
-func driftObject(o *object, live map[string]any, autoscaled bool) (objectChange, []string, error) {
+// it does not exist); mk masks the inventory's secrets in both.
+func driftObject(o *object, live map[string]any, autoscaled bool, mk *masking) (objectChange, []string, error) {
 	want := o.body
 	if isSecret(o) {
 		want = secretAsStored(want)
 	}
 	if live == nil {
-		c, secrets, err := diffObject(&object{address: o.address, kind: o.kind, apiVersion: o.apiVersion, body: want}, nil)
+		c, secrets, err := diffObject(&object{address: o.address, kind: o.kind, apiVersion: o.apiVersion, body: want}, nil, mk)
 		return c, secrets, err
 	}
 	got, changed := project(want, live, nil, driftIgnore(autoscaled))
@@ -148,10 +151,10 @@ func driftObject(o *object, live map[string]any, autoscaled bool) (objectChange,
 	b := &object{address: o.address, kind: o.kind, apiVersion: o.apiVersion, body: got.(map[string]any)}
 	if isSecret(o) {
 		_, _, more := maskSecretPair(nil, live)
-		c, secrets, err := diffObject(a, b)
+		c, secrets, err := diffObject(a, b, mk)
 		return c, append(secrets, more...), err
 	}
-	return diffObject(a, b)
+	return diffObject(a, b, mk)
 }
 
 // kubeLive reads live objects through the dynamic client.

@@ -3,6 +3,7 @@ package helm
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -97,6 +98,12 @@ func (s *Stage) compare(res *plan.Result, c *cluster, r *rendering, sensitive []
 		res.Notes = append(res.Notes, NoteServer)
 	}
 	manifest, hooks := r.previous()
+	if !r.install {
+		// The deployed revision may hold a secret the inventory no longer has.
+		prev := s.releaseSecrets(r.hist.current)
+		sensitive = append(slices.Clone(sensitive), prev...)
+		res.Secrets = append(res.Secrets, prev...)
+	}
 	parser := newObjectParser(s.ns, c.scope)
 	old, err := parser.manifestObjects(manifest, hooks, true)
 	if err != nil {
@@ -106,7 +113,7 @@ func (s *Stage) compare(res *plan.Result, c *cluster, r *rendering, sensitive []
 	if err != nil {
 		return fmt.Errorf("rendered manifest: %w", err)
 	}
-	changes, secrets, err := diffObjects(old, cur)
+	changes, secrets, err := diffObjects(old, cur, newMasking(sensitive, s.digest))
 	if err != nil {
 		return err
 	}

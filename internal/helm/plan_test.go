@@ -221,7 +221,7 @@ func TestPlanMasksSensitiveInventoryValuesInAnyObject(t *testing.T) {
 	res, err := newStage(t, opts).Plan(t.Context())
 	require.NoError(t, err)
 
-	assert.Contains(t, res.Diff, "+  GREETING: ***\n")
+	assert.Contains(t, res.Diff, "+  GREETING: '***'\n")
 	assert.NotContains(t, res.Diff, "s3cret-Passw0rd")
 	assert.Contains(t, res.Secrets, "s3cret-Passw0rd")
 }

@@ -18,7 +18,8 @@ import (
 type inputs struct {
 	chart *chart.Chart
 	vals  map[string]any
-	// sensitive are the values from sensitive inventory keys.
+	// sensitive are the values from sensitive inventory keys and every
+	// sensitive leaf of the inventory (see Stage.secrets).
 	sensitive []string
 }
 
@@ -33,7 +34,7 @@ func (s *Stage) inputs(ctx context.Context) (inputs, error) {
 	if err != nil {
 		return inputs{}, err
 	}
-	return inputs{chart: ch, vals: vals, sensitive: sensitive}, nil
+	return inputs{chart: ch, vals: vals, sensitive: s.secrets(sensitive)}, nil
 }
 
 // rendering is the release as a deploy would make it, and what it would

@@ -13,6 +13,7 @@ import (
 	"github.com/tierdeploy/tierdeploy/internal/config"
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
+	"github.com/tierdeploy/tierdeploy/internal/redact"
 )
 
 // DefaultTimeout is how long Apply waits for a release's objects to become
@@ -78,6 +79,12 @@ type Options struct {
 	// missing key.
 	KnownAfterApply []string
 
+	// FingerprintKey, when set, keys the tokens that stand for the
+	// inventory's secrets and Secret values in the fingerprint (see
+	// redact.Digester); it must be at least redact.MinKeyLen bytes.
+	// Without it a secret contributes only its presence.
+	FingerprintKey []byte
+
 	// connect replaces the connection to Kubernetes in tests.
 	connect func(ctx context.Context) (*cluster, error)
 }
@@ -97,6 +104,8 @@ type Stage struct {
 	// placeholders are the chart value paths the last values call set to
 	// UnknownPlaceholder.
 	placeholders []string
+	// digest keys the fingerprint's tokens for secrets.
+	digest *redact.Digester
 }
 
 // New returns a Stage for opts. It checks the options and expands the
@@ -127,7 +136,14 @@ func New(opts Options) (*Stage, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Stage{opts: opts, rel: rel, ns: ns, progress: &progress{}}
+	digest, err := redact.NewDigester(opts.FingerprintKey)
+	if err != nil {
+		return nil, fmt.Errorf("helm stage: %w", err)
+	}
+	s := &Stage{opts: opts, rel: rel, ns: ns, progress: &progress{}, digest: digest}
+	// A rendering error or Helm's own messages may quote a value: the
+	// inventory's secrets never reach the log.
+	log = slog.New(redact.NewHandler(log.Handler(), redact.New(s.secrets(nil)...)))
 	s.log = log.With("stack", opts.Stack.String(), "release", rel.Release)
 	return s, nil
 }
@@ -181,7 +197,9 @@ func (s *Stage) cluster(ctx context.Context) (*cluster, error) {
 
 // newResult returns an empty Result for the stage.
 func (s *Stage) newResult() plan.Result {
-	return plan.Result{Stack: s.opts.Stack, Kind: plan.Helm, Name: s.rel.Release}
+	// The inventory's secrets are known from the start: a failure that
+	// quotes one is masked with them.
+	return plan.Result{Stack: s.opts.Stack, Kind: plan.Helm, Name: s.rel.Release, Secrets: s.secrets(nil)}
 }
 
 // unreachable wraps the reason the cluster did not answer.
