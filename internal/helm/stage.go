@@ -17,11 +17,11 @@ import (
 
 // DefaultTimeout is how long Apply waits for a release's objects to become
 // ready when the release sets no timeout.
-const DefaultTimeout = 5 * time.Minute
+const DefaultTimeout = config.DefaultTimeout
 
 // DefaultMaxHistory is how many revisions of a release are kept when the
 // release sets no max_history (Helm's own default for upgrades).
-const DefaultMaxHistory = 10
+const DefaultMaxHistory = config.DefaultMaxHistory
 
 // Options configure a Stage: one Helm release of one stack.
 type Options struct {
@@ -68,6 +68,11 @@ type Options struct {
 	// UnknownPlaceholder and the Result says so, instead of failing as a
 	// missing key.
 	KnownAfterApply []string
+	// Set are the release's set entries, expanded by
+	// config.Release.ExpandSet: applied after the values files and the
+	// inventory values, as helm --set is. The values of Secret entries are
+	// masked in every diff and note.
+	Set []config.SetEntry
 
 	// connect replaces the connection to Kubernetes in tests.
 	connect func(ctx context.Context) (*cluster, error)
@@ -80,14 +85,16 @@ type Stage struct {
 	rel  config.Release
 	ns   string
 	log  *slog.Logger
+	// deployOpts are the release's deploy options, defaults applied.
+	deployOpts config.DeployOptions
 
 	mu   sync.Mutex
 	conn *cluster
 	// progress receives Helm's waiting messages during Apply.
 	progress *progress
-	// placeholders are the chart value paths the last values call set to
+	// placeholders are the values the last values call set to
 	// UnknownPlaceholder.
-	placeholders []string
+	placeholders []placeholder
 }
 
 // New returns a Stage for opts. It checks the options and expands the
@@ -118,7 +125,7 @@ func New(opts Options) (*Stage, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Stage{opts: opts, rel: rel, ns: ns, progress: &progress{}}
+	s := &Stage{opts: opts, rel: rel, ns: ns, progress: &progress{}, deployOpts: rel.DeployOptions()}
 	s.log = log.With("stack", opts.Stack.String(), "release", rel.Release)
 	return s, nil
 }
@@ -138,20 +145,7 @@ func (s *Stage) String() string { return "running helm release " + s.rel.Release
 func (s *Stage) Namespace() string { return s.ns }
 
 // timeout returns how long Apply waits.
-func (s *Stage) timeout() time.Duration {
-	if t := time.Duration(s.rel.Timeout); t > 0 {
-		return t
-	}
-	return DefaultTimeout
-}
-
-// maxHistory returns how many revisions are kept.
-func (s *Stage) maxHistory() int {
-	if s.rel.MaxHistory > 0 {
-		return s.rel.MaxHistory
-	}
-	return DefaultMaxHistory
-}
+func (s *Stage) timeout() time.Duration { return s.deployOpts.Timeout }
 
 // cluster returns the stage's connection, making it on first use.
 func (s *Stage) cluster(ctx context.Context) (*cluster, error) {
