@@ -255,10 +255,16 @@ func sorted(s []string) []string {
 // suggest returns the candidate closest to s when it is a plausible typo.
 func suggest(s string, candidates []string) string {
 	if len(s) >= 3 {
+		// Of the keys s begins or ends, the closest.
+		best := ""
 		for _, c := range candidates {
-			if c != s && (strings.HasPrefix(c, s) || strings.HasPrefix(s, c)) {
-				return c
+			if c != s && (strings.HasPrefix(c, s) || strings.HasPrefix(s, c)) &&
+				(best == "" || distance(s, c) < distance(s, best)) {
+				best = c
 			}
+		}
+		if best != "" {
+			return best
 		}
 	}
 	best, bestDist := "", 3
