@@ -162,6 +162,8 @@ func scopeWith(kinds []crdKind, next scopeFunc) scopeFunc {
 type pendingKube struct {
 	kube.Interface
 	kinds []crdKind
+	// ns is the release namespace, of namespaced objects that name none.
+	ns string
 	// left are the addresses of the objects left out.
 	left []string
 }
@@ -189,9 +191,13 @@ func (p *pendingKube) Build(r io.Reader, validate bool) (kube.ResourceList, erro
 			} `json:"metadata"`
 		}
 		if err := yaml.Unmarshal([]byte(docs[k]), &head); err == nil && p.pending(head.APIVersion, head.Kind) {
+			ns := head.Metadata.Namespace
+			if ns == "" && p.namespaced(head.Kind) {
+				ns = p.ns
+			}
 			addr := head.Kind + "/" + head.Metadata.Name
-			if head.Metadata.Namespace != "" {
-				addr = head.Kind + "/" + head.Metadata.Namespace + "/" + head.Metadata.Name
+			if ns != "" {
+				addr = head.Kind + "/" + ns + "/" + head.Metadata.Name
 			}
 			p.left = append(p.left, addr)
 			continue
@@ -210,6 +216,15 @@ func (p *pendingKube) GetWaiterWithOptions(ws kube.WaitStrategy, opts ...kube.Wa
 		return w.GetWaiterWithOptions(ws, opts...)
 	}
 	return p.Interface.GetWaiter(ws)
+}
+
+func (p *pendingKube) namespaced(kind string) bool {
+	for _, k := range p.kinds {
+		if k.kind == kind {
+			return k.namespaced
+		}
+	}
+	return true
 }
 
 func (p *pendingKube) pending(apiVersion, kind string) bool {
@@ -231,7 +246,7 @@ func (p *pendingKube) pending(apiVersion, kind string) bool {
 // their objects out, and capabilities that list their API versions, as
 // they will be once the CRDs are created. restore undoes both (the
 // capabilities are then read afresh by the next action).
-func withPendingKinds(cfg *action.Configuration, kinds []crdKind) (p *pendingKube, restore func(), err error) {
+func withPendingKinds(cfg *action.Configuration, kinds []crdKind, ns string) (p *pendingKube, restore func(), err error) {
 	caps := cfg.Capabilities
 	if caps == nil {
 		if caps, err = serverCapabilities(cfg); err != nil {
@@ -245,7 +260,7 @@ func withPendingKinds(cfg *action.Configuration, kinds []crdKind) (p *pendingKub
 		}
 	}
 	orig, origCaps := cfg.KubeClient, cfg.Capabilities
-	p = &pendingKube{Interface: orig, kinds: kinds}
+	p = &pendingKube{Interface: orig, kinds: kinds, ns: ns}
 	cfg.KubeClient, cfg.Capabilities = p, caps
 	return p, func() { cfg.KubeClient, cfg.Capabilities = orig, origCaps }, nil
 }

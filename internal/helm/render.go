@@ -109,7 +109,7 @@ func (s *Stage) render(ctx context.Context, c *cluster, in inputs, skipSchema bo
 		var pk *pendingKube
 		restore := func() {}
 		if r.pending = crds.unknownTo(c.scope); len(r.pending) > 0 {
-			if pk, restore, err = withPendingKinds(c.cfg, r.pending); err != nil {
+			if pk, restore, err = withPendingKinds(c.cfg, r.pending, s.ns); err != nil {
 				return nil, err
 			}
 		}
