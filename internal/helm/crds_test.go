@@ -88,7 +88,9 @@ func TestReadCRDs(t *testing.T) {
 	assert.Equal(t, "CustomResourceDefinition/widgets.tierdeploy.test", crds.objects[0].address)
 
 	// A cluster that knows the kind has nothing pending.
-	known := func(apiVersion, kind string) (bool, bool) { return true, apiVersion == "tierdeploy.test/v1" && kind == "Widget" }
+	known := func(apiVersion, kind string) (bool, bool) {
+		return true, apiVersion == "tierdeploy.test/v1" && kind == "Widget"
+	}
 	assert.Empty(t, crds.unknownTo(known))
 	assert.Len(t, crds.unknownTo(nil), 1)
 }
