@@ -173,7 +173,8 @@ func TestExpandSet(t *testing.T) {
 		// A variable's value is not expanded again.
 		{Path: "nested.template", Value: "{commit} {env.SENTRY_DSN}", Template: "{env.TRICK}"},
 		{Path: "replicaCount", Value: int64(3), Template: "3"},
-		{Path: "sentry.dsn", Value: "https://s3cr3t-key@sentry.example/1", Template: "https://{env.SENTRY_DSN}@sentry.example/1", Secret: true},
+		{Path: "sentry.dsn", Value: "https://s3cr3t-key@sentry.example/1", Template: "https://{env.SENTRY_DSN}@sentry.example/1", Secret: true,
+			SecretValues: []string{"s3cr3t-key"}},
 	}, got)
 
 	tests := []struct {

@@ -56,6 +56,9 @@ type SetEntry struct {
 	// Secret is true when the value holds a secret environment variable:
 	// show Template, never Value.
 	Secret bool
+	// SecretValues are the values of the secret variables it holds, to
+	// mask wherever they appear, alone or within Value.
+	SecretValues []string
 }
 
 // placeholderRE matches a placeholder: braces around a name of letters,
@@ -89,7 +92,10 @@ func (r Release) ExpandSet(vars Vars) ([]SetEntry, error) {
 			if err != nil && fail == nil {
 				fail = &SetError{Release: r.Release, Path: path, Placeholder: ph, Err: err}
 			}
-			e.Secret = e.Secret || isSecret
+			if isSecret {
+				e.Secret = true
+				e.SecretValues = append(e.SecretValues, val)
+			}
 			return val
 		})
 		if fail != nil {

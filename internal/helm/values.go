@@ -64,6 +64,7 @@ func (s *Stage) values() (vals map[string]any, sensitive []string, err error) {
 		}
 		if e.Secret {
 			sensitive = append(sensitive, leaves(e.Value)...)
+			sensitive = append(sensitive, e.SecretValues...)
 		}
 	}
 	return vals, sensitive, nil
