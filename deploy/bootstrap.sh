@@ -14,12 +14,16 @@
 # Usage: deploy/bootstrap.sh ENVIRONMENT
 # Needs aws (credentials of the environment's account), kubectl, jq, openssl.
 # Environment: KUBE_CONTEXT (default meltano-ENVIRONMENT), INVENTORY_PARAMETER
-# (default /meltano/ENVIRONMENT/inventory), POSTGRES_IMAGE (default postgres:17).
+# (default /meltano/ENVIRONMENT/inventory), INVENTORY_REGION (the region of
+# the inventory parameter, inventory.ssm.region in tierdeploy.yaml; default
+# eu-west-1, as in tierdeploy.reference.yaml), POSTGRES_IMAGE (default
+# postgres:17).
 set -euo pipefail
 
 env=${1:?usage: deploy/bootstrap.sh ENVIRONMENT}
 context=${KUBE_CONTEXT:-meltano-$env}
 parameter=${INVENTORY_PARAMETER:-/meltano/$env/inventory}
+inventory_region=${INVENTORY_REGION:-eu-west-1}
 postgres_image=${POSTGRES_IMAGE:-postgres:17}
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
@@ -38,9 +42,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-say "reading the inventory from $parameter"
-aws ssm get-parameter --with-decryption --name "$parameter" --query Parameter.Value --output text |
-  jq -e '.values' >"$work/inventory.json" || die "cannot read the inventory $parameter (was the infrastructure tier applied?)"
+say "reading the inventory from $parameter in $inventory_region"
+aws ssm get-parameter --region "$inventory_region" --with-decryption --name "$parameter" --query Parameter.Value --output text |
+  jq -e '.values' >"$work/inventory.json" ||
+  die "cannot read the inventory $parameter in $inventory_region (was the infrastructure tier applied? is INVENTORY_REGION inventory.ssm.region?)"
 inv() { jq -er "$1" "$work/inventory.json"; }
 region=$(inv .region)
 ns=$(inv .namespace)
