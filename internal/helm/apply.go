@@ -76,6 +76,11 @@ func (s *Stage) apply(ctx context.Context, res *plan.Result) error {
 		return err
 	}
 	res.Notes = append(res.Notes[:0], maskAll(in.sensitive, s.setNotes())...)
+	replaced, err := s.replaceJobs(ctx, c, r)
+	if err != nil {
+		return err
+	}
+	res.Notes = append(res.Notes, replaced...)
 
 	// The dry run changed the chart: deploy a fresh copy.
 	in, err = s.inputs(ctx)

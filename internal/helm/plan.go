@@ -79,7 +79,12 @@ func (s *Stage) plan(ctx context.Context, res *plan.Result) error {
 	if err != nil {
 		return err
 	}
-	return s.compare(res, c, r, in.sensitive)
+	if err := s.compare(res, c, r, in.sensitive); err != nil {
+		return err
+	}
+	notes, err := s.jobNotes(c, r)
+	res.Notes = append(res.Notes, notes...)
+	return err
 }
 
 // placeholderNote says that values known only after apply were planned
