@@ -103,7 +103,9 @@ func TestKubeChartWithCRD(t *testing.T) {
 	crds := schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
 	// The CRD is cluster-scoped and outlives the release (Helm never
 	// deletes CRDs).
-	t.Cleanup(func() { _ = dyn.Resource(crds).Delete(context.Background(), "widgets.tierdeploy.test", metav1.DeleteOptions{}) })
+	t.Cleanup(func() {
+		_ = dyn.Resource(crds).Delete(context.Background(), "widgets.tierdeploy.test", metav1.DeleteOptions{})
+	})
 
 	res, err := newStage(t, opts).Plan(t.Context())
 	require.NoError(t, err)
