@@ -33,7 +33,7 @@ func runApply(ctx context.Context, a *invocation) error {
 	if err := a.parse(fs, "apply [--tier T]... [--environment E]... [--base REV] [--head REV] [--all] [--require-reviewed] [--parallelism N]"); err != nil {
 		return err
 	}
-	sess, err := a.session(ctx)
+	sess, err := a.stageSession(ctx)
 	if err != nil {
 		return err
 	}
@@ -58,27 +58,23 @@ func runApply(ctx context.Context, a *invocation) error {
 		}
 	}
 
-	// One apply per environment at a time: the lease is held for the whole
-	// run, and released even when it fails.
-	who := holder(a.deps.Getenv)
-	for _, e := range envs {
-		a.log.Info("taking the inventory lease", "environment", e, "holder", who)
-		release, err := store.Acquire(ctx, e, who, leaseTTL)
-		if err != nil {
-			return fmt.Errorf("another apply of %s is running: %w", e, err)
-		}
-		defer func() {
-			if err := release(context.WithoutCancel(ctx)); err != nil {
-				a.log.Warn("could not release the inventory lease", "environment", e, "error", err)
-			}
-		}()
+	// One apply per environment at a time: the leases are held, and renewed,
+	// for the whole run, and released even when it fails. A lost lease stops
+	// the run (ctx is cancelled) and every write after it is refused.
+	held, err := takeLeases(ctx, store, envs, holder(a.deps.Getenv), a.log)
+	if err != nil {
+		return err
 	}
+	defer held.release(context.WithoutCancel(ctx))
+	reportCtx := ctx
+	ctx, stopWatching := held.watch(ctx)
+	defer stopWatching()
 
 	head, err := a.headCommit(ctx, cfg, o.sel.head)
 	if err != nil {
 		return err
 	}
-	records := &applyRecords{store: store, recs: map[string]*inventory.Applied{}}
+	records := &applyRecords{store: store, leases: held, recs: map[string]*inventory.Applied{}}
 	for _, e := range envs {
 		rec, err := store.GetApplied(ctx, e)
 		if err != nil {
@@ -105,7 +101,10 @@ func runApply(ctx context.Context, a *invocation) error {
 	}
 	defer p.close()
 	p.store = store
-	ap := &applier{pipeline: p, store: store, records: records, commit: head, run: runLink(a), published: map[string]publication{}}
+	if err := p.checkStoredInventory(ctx, stacks); err != nil {
+		return err
+	}
+	ap := &applier{pipeline: p, store: store, leases: held, records: records, commit: head, run: runLink(a), published: map[string]publication{}}
 	if o.requireReviewed {
 		if ap.reviewed, err = a.reviewedFingerprints(ctx, envs); err != nil {
 			return err
@@ -115,7 +114,10 @@ func runApply(ctx context.Context, a *invocation) error {
 		func(ctx context.Context, i int, before []*stackOutcome) *stackOutcome {
 			return ap.applyStack(ctx, stacks[i], before)
 		})
-	published := a.publishApply(ctx, cfg, outcomes, head, o.reportFile)
+	published := a.publishApply(reportCtx, cfg, outcomes, head, o.reportFile)
+	if err := held.lost(); err != nil {
+		return err
+	}
 	if err := failedStacks(outcomes); err != nil {
 		return err
 	}
@@ -149,6 +151,7 @@ func runLink(a *invocation) string {
 type applier struct {
 	*pipeline
 	store   InventoryStore
+	leases  *leases
 	records *applyRecords
 	commit  string
 	run     string
@@ -348,7 +351,7 @@ func failedStacks(outcomes []*stackOutcome) error {
 		}
 	}
 	if len(failed) > 0 {
-		return &StacksFailedError{Stacks: failed, Total: len(outcomes)}
+		return &StacksFailedError{Stacks: failed, Total: len(outcomes), Input: firstInputError(outcomes)}
 	}
 	return nil
 }

@@ -91,9 +91,10 @@ func short(sha string) string {
 // applyRecords are the apply records of the environments being applied,
 // written back after every change so an interrupted run leaves a trace.
 type applyRecords struct {
-	store InventoryStore
-	mu    sync.Mutex
-	recs  map[string]*inventory.Applied
+	store  InventoryStore
+	leases *leases
+	mu     sync.Mutex
+	recs   map[string]*inventory.Applied
 }
 
 func (r *applyRecords) update(ctx context.Context, env string, change func(*inventory.Applied)) error {
@@ -101,7 +102,7 @@ func (r *applyRecords) update(ctx context.Context, env string, change func(*inve
 	defer r.mu.Unlock()
 	rec := r.recs[env]
 	change(rec)
-	if err := r.store.PutApplied(context.WithoutCancel(ctx), env, rec); err != nil {
+	if err := r.store.PutApplied(context.WithoutCancel(ctx), r.leases.of(env), rec); err != nil {
 		return fmt.Errorf("write the apply record of %s: %w", env, err)
 	}
 	return nil

@@ -35,7 +35,7 @@ func runDrift(ctx context.Context, a *invocation) error {
 	if err := a.parse(fs, "drift [--tier T]... [--environment E]... [--parallelism N] [--no-issues]"); err != nil {
 		return err
 	}
-	if _, err := a.session(ctx); err != nil {
+	if _, err := a.stageSession(ctx); err != nil {
 		return err
 	}
 	cfg, err := a.loadConfig()
@@ -59,6 +59,9 @@ func runDrift(ctx context.Context, a *invocation) error {
 		if p.store, err = a.deps.NewStore(ctx, cfg); err != nil {
 			return err
 		}
+	}
+	if err := p.checkStoredInventory(ctx, stacks); err != nil {
+		return err
 	}
 	start := time.Now()
 	// Drift checks of one environment do not depend on each other: every

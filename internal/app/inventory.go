@@ -177,12 +177,12 @@ func (a *invocation) inventoryPut(ctx context.Context, st InventoryStore, env, f
 	if doc.Environment != env {
 		return fmt.Errorf("the document is for environment %q, not %q: %w", doc.Environment, env, inventory.ErrInvalid)
 	}
-	release, err := st.Acquire(ctx, env, holder(a.deps.Getenv), leaseTTL)
+	claim, err := st.Acquire(ctx, env, holder(a.deps.Getenv), leaseTTL)
 	if err != nil {
 		return err
 	}
-	defer release(context.WithoutCancel(ctx))
-	res, err := st.Put(ctx, env, doc)
+	defer claim.Release(context.WithoutCancel(ctx))
+	res, err := st.Put(ctx, claim, doc)
 	if err != nil {
 		return err
 	}
@@ -238,6 +238,9 @@ func (a *invocation) currentOutputsDocument(ctx context.Context, cfg *config.Con
 	pub := cfg.Publisher()
 	if pub == nil {
 		return nil, usagef("no tier publishes the inventory (publishes_inventory: true)")
+	}
+	if _, err := a.stageSession(ctx); err != nil {
+		return nil, err
 	}
 	s := tier.Stack{Tier: pub.Name, Environment: env}
 	p, err := a.newPipeline(ctx, cfg, []tier.Stack{s})

@@ -119,7 +119,7 @@ func (ap *applier) publish(ctx context.Context, s tier.Stack, t *config.Tier, tf
 	if err != nil {
 		return 0, "", err
 	}
-	res, err := ap.store.Put(ctx, s.Environment, doc)
+	res, err := ap.store.Put(ctx, ap.leases.of(s.Environment), doc)
 	if err != nil {
 		return 0, "", fmt.Errorf("publish the inventory: %w", err)
 	}

@@ -86,11 +86,11 @@ type inventoryReader interface {
 type InventoryStore interface {
 	inventoryReader
 	GetVersion(ctx context.Context, env string, n int64) (*inventory.Document, inventory.Version, error)
-	Put(ctx context.Context, env string, doc *inventory.Document) (inventory.PutResult, error)
+	Put(ctx context.Context, c *inventory.Claim, doc *inventory.Document) (inventory.PutResult, error)
 	History(ctx context.Context, env string) ([]inventory.Version, error)
-	Acquire(ctx context.Context, env, holder string, ttl time.Duration) (func(context.Context) error, error)
+	Acquire(ctx context.Context, env, holder string, ttl time.Duration) (*inventory.Claim, error)
 	GetApplied(ctx context.Context, env string) (*inventory.Applied, error)
-	PutApplied(ctx context.Context, env string, rec *inventory.Applied) error
+	PutApplied(ctx context.Context, c *inventory.Claim, rec *inventory.Applied) error
 }
 
 // storeFactory opens the inventory store the configuration names.

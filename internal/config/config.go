@@ -49,6 +49,13 @@ type Terraform struct {
 	Binary string `yaml:"binary"`
 	// LockTimeout is passed as -lock-timeout to plan and apply.
 	LockTimeout Duration `yaml:"lock_timeout"`
+	// Mirror is the base URL of a mirror of the OpenTofu and Terraform
+	// releases (see tfinstall.MirrorChannels); empty means the official
+	// release channels.
+	Mirror string `yaml:"mirror"`
+	// Offline installs nothing: the versions asked for must be in the tool
+	// cache or on PATH.
+	Offline bool `yaml:"offline"`
 }
 
 // Inventory says where the inventory document of each environment is kept.
@@ -81,6 +88,9 @@ type Environment struct {
 	// KubeContext selects the kubeconfig context for this environment's Helm
 	// releases; empty means the current context.
 	KubeContext string `yaml:"kube_context"`
+	// Cluster reaches this environment's cluster from its inventory, with
+	// no kubeconfig; a tier's own cluster block takes precedence.
+	Cluster *Cluster `yaml:"cluster"`
 }
 
 // Tier is a group of stages deployed together, such as the infrastructure or
@@ -100,11 +110,18 @@ type Tier struct {
 	// SensitiveOutputs lists the sensitive Terraform outputs that may go into
 	// the inventory; other sensitive outputs are left out.
 	SensitiveOutputs []string `yaml:"sensitive_outputs"`
+	// Cluster reaches the cluster of the tier's Helm releases from the
+	// inventory, in every environment, with no kubeconfig.
+	Cluster *Cluster `yaml:"cluster"`
 }
 
 // TerraformStage is the Terraform root module of a tier.
 type TerraformStage struct {
-	Dir           string   `yaml:"dir"`
+	Dir string `yaml:"dir"`
+	// Version is the OpenTofu or Terraform version the tier runs: one
+	// release ("1.10.7") or a constraint ("~> 1.10.0"); empty lets the
+	// repository's version files or required_version decide.
+	Version       string   `yaml:"version"`
 	VarFiles      []string `yaml:"var_files"`
 	Workspace     string   `yaml:"workspace"`
 	BackendConfig []string `yaml:"backend_config"`

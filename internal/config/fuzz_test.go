@@ -12,6 +12,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("version: 1\nenvironments: [{name: a}, {name: a}]\ntiers: &x [*x]\n"))
 	f.Add([]byte("{version: 1, inventory: {ssm: {name: '/{environment}'}}}"))
 	f.Add([]byte(releaseConfig("        wait: false\n        set: {a.b: '{env.X}-{commit}', c: 1}\n        env: [{name: X, secret: true}]\n        labels: {a: b}\n")))
+	f.Add([]byte(withCluster))
+	f.Add([]byte(withTools))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg, err := Parse("tierdeploy.yaml", data)
 		if err != nil {
@@ -47,6 +49,11 @@ func FuzzParse(f *testing.F) {
 				// Expansion of a valid set fails only for a missing value.
 				if _, err := r.ExpandSet(Vars{Environment: "e", Commit: "c"}); err != nil && !errors.Is(err, ErrUnset) {
 					t.Fatalf("valid set does not expand: %v", err)
+				}
+			}
+			for _, e := range cfg.Environments {
+				if cl, _ := cfg.ClusterFor(tr.Name, e.Name); cl != nil && (cl.Endpoint == "" || cl.CAData == "" || cl.EKS == nil || cl.EKS.ClusterName == "") {
+					t.Fatalf("incomplete cluster block accepted: %+v", cl)
 				}
 			}
 		}

@@ -70,9 +70,11 @@ func (c *Config) validate(errs *Errors) {
 			c.problem(errs, "terraform.binary", "must be tofu, terraform or a path to one of them, not %q", c.Terraform.Binary)
 		}
 	}
+	c.validateInstall(errs)
 	c.validateInventory(errs)
 	c.validateEnvironments(errs)
 	c.validateTiers(errs)
+	c.validateClusters(errs)
 }
 
 func (c *Config) validateInventory(errs *Errors) {
@@ -193,6 +195,7 @@ func (c *Config) validateTerraform(errs *Errors, at string, tf *TerraformStage) 
 	} else if !cleanRelative(Expand(tf.Dir, "env")) {
 		c.problem(errs, at+".dir", "must be a relative path inside the repository, not %q", tf.Dir)
 	}
+	c.validateVersion(errs, at, tf)
 	for j, f := range tf.VarFiles {
 		if !cleanRelative(Expand(f, "env")) {
 			c.problem(errs, fmt.Sprintf("%s.var_files[%d]", at, j), "must be a relative path inside the repository, not %q", f)

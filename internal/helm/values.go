@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -14,7 +15,25 @@ import (
 	"helm.sh/helm/v4/pkg/chart/v2/loader"
 
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
+	"github.com/tierdeploy/tierdeploy/internal/yamlbound"
 )
+
+// valuesLimits bound what reading a values file from the repository may
+// cost: its size, and the nodes its YAML aliases may add (against alias
+// bombs, refused before Helm decodes the file).
+var valuesLimits = yamlbound.Limits{MaxBytes: 16 << 20, MaxAliasNodes: 100_000}
+
+// readValuesFile reads a values file, or its first valuesLimits.MaxBytes+1
+// bytes when it is larger, so that a huge file is refused without being
+// read whole.
+func readValuesFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, valuesLimits.MaxBytes+1))
+}
 
 // values returns the release's values: its values files merged in order
 // (a later file wins, maps merge key by key, as with helm -f), then each
@@ -28,9 +47,12 @@ func (s *Stage) values() (vals map[string]any, sensitive []string, err error) {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(s.opts.Root, f)
 		}
-		data, err := os.ReadFile(path)
+		data, err := readValuesFile(path)
 		if err != nil {
 			return nil, nil, fmt.Errorf("helm release %s: read values file: %w", s.rel.Release, err)
+		}
+		if err := yamlbound.Check(data, valuesLimits); err != nil {
+			return nil, nil, fmt.Errorf("helm release %s: values file %s: %w", s.rel.Release, f, err)
 		}
 		v, err := loader.LoadValues(bytes.NewReader(data))
 		if err != nil {

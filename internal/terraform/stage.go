@@ -25,10 +25,11 @@ type Options struct {
 	Log *slog.Logger
 	// Env is the environment of every command, as KEY=VALUE; nil means this
 	// process's environment. It passes through unchanged (TF_VAR_*,
-	// TF_CLI_CONFIG_FILE, credentials) except for the variables the stage
-	// sets: TF_IN_AUTOMATION=1, TF_INPUT=0, CHECKPOINT_DISABLE=1 when unset,
-	// TF_PLUGIN_CACHE_DIR when PluginCacheDir is set, TF_DATA_DIR (see
-	// Stage) and no TF_WORKSPACE when Workspace is set.
+	// TF_CLI_CONFIG_FILE, cloud credentials) except for the variables the
+	// stage sets: TF_IN_AUTOMATION=1, TF_INPUT=0, CHECKPOINT_DISABLE=1 when
+	// unset, TF_PLUGIN_CACHE_DIR when PluginCacheDir is set, TF_DATA_DIR
+	// (see Stage) and no TF_WORKSPACE when Workspace is set; the CI
+	// platform's tokens (childenv.PlatformTokens) are always left out.
 	Env []string
 	// PluginCacheDir, when set, is the provider plugin cache shared by every
 	// stage of the run (TF_PLUGIN_CACHE_DIR); it is created if missing.
