@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/util/retry"
 
 	"github.com/tierdeploy/tierdeploy/internal/config"
 	"github.com/tierdeploy/tierdeploy/internal/kubetest"
@@ -185,9 +186,15 @@ func TestKubeAirflowChart(t *testing.T) {
 	assert.False(t, res.HasChanges, res.Diff)
 
 	// A live edit, as kubectl edit makes it.
-	sched.Spec.Template.Spec.Containers[0].Image = "registry.example/airflow:hotfix"
-	_, err = cs.AppsV1().Deployments(ns).Update(ctx, sched, metav1.UpdateOptions{FieldManager: "kubectl-edit"})
-	require.NoError(t, err)
+	require.NoError(t, retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		sched, err := cs.AppsV1().Deployments(ns).Get(ctx, "airflow-scheduler", metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		sched.Spec.Template.Spec.Containers[0].Image = "registry.example/airflow:hotfix"
+		_, err = cs.AppsV1().Deployments(ns).Update(ctx, sched, metav1.UpdateOptions{FieldManager: "kubectl-edit"})
+		return err
+	}))
 	res, err = newStage(t, opts).Drift(ctx)
 	require.NoError(t, err)
 	assert.True(t, res.HasChanges)
