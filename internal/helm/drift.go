@@ -96,11 +96,16 @@ func (s *Stage) drift(ctx context.Context, res *plan.Result) error {
 	res.Notes = append(res.Notes, fmt.Sprintf("compared the live objects with revision %d (%s)", h.current.Version, h.current.Info.Status))
 	targets := map[string]map[string]bool{}
 	var changes []objectChange
+	var expired []string
 	for i := range objs {
 		o := &objs[i]
 		live, err := c.live.get(ctx, o.apiVersion, o.kind, o.namespace, o.name)
 		if err != nil {
 			return fmt.Errorf("read %s: %w", o.address, err)
+		}
+		if live == nil && jobRemovedByTTL(o) {
+			expired = append(expired, o.address)
+			continue
 		}
 		autoscaled := false
 		if live != nil && o.namespace != "" {
@@ -123,6 +128,9 @@ func (s *Stage) drift(ctx context.Context, res *plan.Result) error {
 		}
 	}
 	sort.Slice(changes, func(i, j int) bool { return changes[i].address < changes[j].address })
+	if len(expired) > 0 {
+		res.Notes = append(res.Notes, ttlNote(expired))
+	}
 	fillResult(res, changes)
 	res.Diff = maskWith(sensitive, res.Diff)
 	return nil
