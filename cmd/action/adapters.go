@@ -28,7 +28,7 @@ func deps(args []string) app.Deps {
 		Stderr:      os.Stderr,
 		Getenv:      os.Getenv,
 		Git:         func(dir string) app.GitRunner { return &changes.Git{Dir: dir} },
-		Tools:       toolchain{},
+		Tools:       toolchain{key: fingerprintKey()},
 		NewStore:    newStore,
 		ReadFile:    os.ReadFile,
 		NewRunner:   newRunner,
@@ -51,14 +51,16 @@ func terminal(w io.Writer) (bool, int) {
 }
 
 // toolchain finds the terraform binary and builds the stages with
-// internal/terraform and internal/helm.
-type toolchain struct{}
+// internal/terraform and internal/helm; key keys the stages' fingerprints.
+type toolchain struct{ key []byte }
 
-func (toolchain) NewTerraform(spec deploy.TerraformSpec) (deploy.TerraformStage, error) {
-	return newTerraform(spec)
+func (t toolchain) NewTerraform(spec deploy.TerraformSpec) (deploy.TerraformStage, error) {
+	return newTerraform(spec, t.key)
 }
 
-func (toolchain) NewHelm(spec deploy.HelmSpec) (deploy.HelmStage, error) { return newHelm(spec) }
+func (t toolchain) NewHelm(spec deploy.HelmSpec) (deploy.HelmStage, error) {
+	return newHelm(spec, t.key)
+}
 
 // FindTerraform finds tofu or terraform and asks it for its version.
 func (toolchain) FindTerraform(ctx context.Context, req deploy.BinaryRequest) (deploy.Binary, error) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 
 	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
@@ -9,14 +10,16 @@ import (
 	"github.com/tierdeploy/tierdeploy/internal/terraform"
 )
 
-// terraformStage adapts *terraform.Stage to what the app calls.
+// terraformStage adapts *terraform.Stage to what the flow calls.
 type terraformStage struct {
 	s *terraform.Stage
 }
 
-func newTerraform(spec deploy.TerraformSpec) (deploy.TerraformStage, error) {
+// newTerraform builds a Terraform stage; key keys its fingerprints.
+func newTerraform(spec deploy.TerraformSpec, key []byte) (deploy.TerraformStage, error) {
 	s, err := terraform.New(terraform.Options{
 		Binary:         spec.Binary,
+		Env:            withoutFingerprintKey(os.Environ()),
 		Log:            spec.Log,
 		PluginCacheDir: spec.PluginCacheDir,
 		Stack:          spec.Stack,
@@ -27,6 +30,8 @@ func newTerraform(spec deploy.TerraformSpec) (deploy.TerraformStage, error) {
 		Workspace:      spec.Workspace,
 		BackendConfig:  spec.BackendConfig,
 		LockTimeout:    spec.LockTimeout,
+		Secrets:        spec.Secrets,
+		FingerprintKey: key,
 	})
 	if err != nil {
 		return nil, err

@@ -58,6 +58,7 @@ func commands() []command {
 
 // Main runs the command line in deps.Args and returns the exit code.
 func Main(ctx context.Context, deps Deps) int {
+	deps = guardOutput(deps)
 	res, err := run(ctx, deps)
 	if errors.Is(err, errHelp) {
 		return ExitOK

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -30,6 +31,13 @@ const (
 type Grouper interface {
 	Group(title string) error
 	EndGroup() error
+}
+
+// masker is a Grouper that also registers secrets with the CI runner
+// (GitHub's ::add-mask::), so that it masks them in the rest of the job
+// log, whoever prints them.
+type masker interface {
+	AddMask(secret string) error
 }
 
 // Options configure a Console.
@@ -230,6 +238,13 @@ func (c *Console) Finished(key string, st Status) {
 		if text == "" {
 			return
 		}
+		// Registered before the log is written, not while a fence in it
+		// stops commands.
+		if m, ok := c.o.Grouper.(masker); ok {
+			for _, s := range unique(st.Secrets) {
+				_ = m.AddMask(s)
+			}
+		}
 		if c.o.Grouper != nil {
 			_ = c.o.Grouper.Group(title)
 		}
@@ -409,4 +424,15 @@ func (b *lockedBuffer) Reset() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.buf.Reset()
+}
+
+// unique returns the secrets sorted, without duplicates and empty values.
+func unique(secrets []string) []string {
+	out := slices.Clone(secrets)
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) > 0 && out[0] == "" {
+		out = out[1:]
+	}
+	return out
 }

@@ -36,6 +36,10 @@ type grouper struct{ out *bytes.Buffer }
 
 func (g grouper) Group(title string) error { g.out.WriteString("::group::" + title + "\n"); return nil }
 func (g grouper) EndGroup() error          { g.out.WriteString("::endgroup::\n"); return nil }
+func (g grouper) AddMask(s string) error {
+	g.out.WriteString("mask " + strings.Repeat("x", len(s)) + "\n")
+	return nil
+}
 
 const secret = "hunter2hunter2"
 
@@ -114,7 +118,9 @@ func TestFold(t *testing.T) {
 	got := run(t, Options{Mode: Fold, Grouper: grouper{&groups}})
 	assert.NotContains(t, got, secret)
 	assert.NotContains(t, got, "\x1b")
-	assert.Equal(t, "::group::plan monitoring/prod\n::endgroup::\n::group::plan infrastructure/prod\n::endgroup::\n", groups.String())
+	assert.Equal(t, "mask xxxxxxxxxxxxxx\n::group::plan monitoring/prod\n::endgroup::\n"+
+		"mask xxxxxxxxxxxxxx\n::group::plan infrastructure/prod\n::endgroup::\n", groups.String(),
+		"the runner masks a stack's secrets before its log is written")
 	golden.Assert(t, "fold", got)
 }
 

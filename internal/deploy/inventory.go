@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -183,21 +182,10 @@ func (r *run) inventoryDrift(ctx context.Context, s tier.Stack, t *config.Tier, 
 	res.HasChanges = true
 	res.Diff = c.Text(inventory.RenderOptions{})
 	res.Notes = append(res.Notes, "the stored inventory differs from the current outputs: "+c.Summary())
-	res.Secrets = append(res.Secrets, sensitiveValues(fresh)...)
+	// Every form of every secret of both, not only top-level strings.
+	res.Secrets = append(inventory.SensitiveLeaves(fresh), inventory.SensitiveLeaves(stored)...)
 	res.Fingerprint = plan.Fingerprint(plan.Terraform, c.Keys())
 	return res
-}
-
-// sensitiveValues returns the document's sensitive string values.
-func sensitiveValues(doc *inventory.Document) []string {
-	var out []string
-	for _, k := range doc.Sensitive {
-		var v string
-		if err := json.Unmarshal(doc.Values[k], &v); err == nil && v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // ErrNoPublisher means no tier publishes the inventory.

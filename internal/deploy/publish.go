@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 
 	"github.com/tierdeploy/tierdeploy/internal/plan"
 	"github.com/tierdeploy/tierdeploy/internal/runner"
@@ -96,7 +97,7 @@ func (p *Publisher) Publish(ctx context.Context, pub Publication) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	for _, s := range pub.Secrets {
+	for _, s := range uniqueSecrets(pub.Secrets) {
 		_ = p.Runner.AddMask(s)
 	}
 	if p.Print {
@@ -187,4 +188,16 @@ func (p *Publisher) comment(ctx context.Context, log *slog.Logger, comments []Co
 		log.Info("report comment", "environment", c.Environment, "number", number, "outcome", string(res.Outcome), "url", res.URL)
 	}
 	return errors.Join(errs...)
+}
+
+// uniqueSecrets returns the secrets sorted, without duplicates and empty
+// values.
+func uniqueSecrets(secrets []string) []string {
+	out := slices.Clone(secrets)
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) > 0 && out[0] == "" {
+		out = out[1:]
+	}
+	return out
 }

@@ -106,6 +106,8 @@ func (r *run) terraformStage(ctx context.Context, s tier.Stack, t *config.Tier, 
 			return nil, err
 		}
 		spec.VarFiles = append(spec.VarFiles, f)
+		// Terraform does not mark them (the variable is of type any).
+		spec.Secrets = inventory.SensitiveLeaves(in.inventory)
 	}
 	return r.Tools.NewTerraform(spec)
 }

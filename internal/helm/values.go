@@ -66,7 +66,7 @@ func (s *Stage) values() (vals map[string]any, sensitive []string, err error) {
 			if err := setPath(vals, splitPath(path), UnknownPlaceholder); err != nil {
 				return nil, nil, fmt.Errorf("helm release %s: inventory_values %s: %w", s.rel.Release, path, err)
 			}
-			s.placeholders = append(s.placeholders, path)
+			s.placeholders = append(s.placeholders, placeholder{path: path, key: key})
 			continue
 		}
 		v, secret, err := s.lookup(path, key)
@@ -80,7 +80,39 @@ func (s *Stage) values() (vals map[string]any, sensitive []string, err error) {
 			sensitive = append(sensitive, leaves(v)...)
 		}
 	}
+	for _, e := range s.opts.Set {
+		if err := setPath(vals, splitPath(e.Path), e.Value); err != nil {
+			return nil, nil, fmt.Errorf("helm release %s: set %s: %w", s.rel.Release, e.Path, err)
+		}
+		if e.Secret {
+			sensitive = append(sensitive, leaves(e.Value)...)
+			sensitive = append(sensitive, e.SecretValues...)
+		}
+	}
 	return vals, sensitive, nil
+}
+
+// placeholder is a value known only after the infrastructure is applied.
+type placeholder struct {
+	// path is the chart value path; key the inventory key it maps.
+	path, key string
+}
+
+// setNotes says what each set entry set, for the report; a secret
+// entry shows as written, never its value.
+func (s *Stage) setNotes() []string {
+	var out []string
+	for _, e := range s.opts.Set {
+		switch {
+		case e.Secret:
+			out = append(out, fmt.Sprintf("set %s from %s (secret, masked)", e.Path, e.Template))
+		case fmt.Sprint(e.Value) == e.Template:
+			out = append(out, fmt.Sprintf("set %s = %v", e.Path, e.Value))
+		default:
+			out = append(out, fmt.Sprintf("set %s = %v (from %s)", e.Path, e.Value, e.Template))
+		}
+	}
+	return out
 }
 
 // UnknownPlaceholder stands for an inventory value known only after the

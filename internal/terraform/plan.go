@@ -3,10 +3,12 @@ package terraform
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/tierdeploy/tierdeploy/internal/plan"
@@ -31,9 +33,9 @@ type PlanOptions struct {
 // drift); Counts, Resources and Outputs, from the plan's JSON (for a
 // refresh-only plan, Resources are the drifted resources, Counts are zero
 // and Notes say "refresh-only: N drifted"); Fingerprint (see
-// fingerprint.go); Secrets, every value Terraform marks sensitive; and Diff,
-// the text plan printed (the text show would print; see plantext.go), with
-// those values masked.
+// fingerprint.go); Secrets, every value Terraform marks sensitive and
+// Options.Secrets; and Diff, the text plan printed (the text show would
+// print; see plantext.go), with those values masked.
 //
 // A plan that fails returns a Result with Err set, the same error, and what
 // was known. The error is a *LockError when the state lock was held beyond
@@ -48,7 +50,9 @@ func (s *Stage) Plan(ctx context.Context, po PlanOptions) (plan.Result, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	start := time.Now()
-	res := plan.Result{Stack: s.opts.Stack, Kind: plan.Terraform, Name: s.name}
+	// The inventory's secrets are known from the start: a failure (a
+	// diagnostic that quotes one) is masked with them.
+	res := plan.Result{Stack: s.opts.Stack, Kind: plan.Terraform, Name: s.name, Secrets: slices.Clone(s.opts.Secrets)}
 	s.log.InfoContext(ctx, "terraform "+what+" started")
 	err := s.plan(ctx, po, &res)
 	res.Duration = time.Since(start)
@@ -101,16 +105,16 @@ func (s *Stage) plan(ctx context.Context, po PlanOptions, res *plan.Result) erro
 		return fmt.Errorf("keep plan JSON: %w", err)
 	}
 
-	f, err := readPlan(js.Bytes(), po.RefreshOnly)
+	f, err := s.fp.read(js.Bytes(), po.RefreshOnly)
 	if err != nil {
 		return err
 	}
 	res.Counts = f.counts
 	res.Resources = f.resources
-	res.Outputs = f.outputs
+	res.Outputs = maskOutputs(f.outputs, redact.New(s.opts.Secrets...))
 	res.Fingerprint = plan.Fingerprint(plan.Terraform, f.lines)
-	res.Secrets = f.secrets
-	mask := redact.New(f.secrets...)
+	res.Secrets = mergeSecrets(f.secrets, s.opts.Secrets)
+	mask := redact.New(res.Secrets...)
 	text, warnings := planText(stdout.String())
 	res.Diff = mask.String(text)
 	if warnings != "" {
@@ -122,4 +126,31 @@ func (s *Stage) plan(ctx context.Context, po PlanOptions, res *plan.Result) erro
 		s.planFile = file
 	}
 	return nil
+}
+
+// mergeSecrets returns the values of a and b, sorted, without duplicates.
+func mergeSecrets(a, b []string) []string {
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// maskOutputs masks the stage's secrets in the values of output changes
+// (those Terraform marks are SensitiveValue already). A value that masking
+// would leave as invalid JSON becomes SensitiveValue whole.
+func maskOutputs(outs []plan.OutputChange, m *redact.Masker) []plan.OutputChange {
+	mask := func(v json.RawMessage) json.RawMessage {
+		if v == nil || !m.Contains(string(v)) {
+			return v
+		}
+		if masked := json.RawMessage(m.String(string(v))); json.Valid(masked) {
+			return masked
+		}
+		return json.RawMessage(`"` + SensitiveValue + `"`)
+	}
+	for i := range outs {
+		outs[i].Before = mask(outs[i].Before)
+		outs[i].After = mask(outs[i].After)
+	}
+	return outs
 }

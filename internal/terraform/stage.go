@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tierdeploy/tierdeploy/internal/plan"
+	"github.com/tierdeploy/tierdeploy/internal/redact"
 )
 
 // Options configure a Stage: one Terraform root module of one stack.
@@ -65,6 +66,20 @@ type Options struct {
 	// (-lock-timeout); zero fails at once when it is held.
 	LockTimeout time.Duration
 
+	// Secrets are values to treat as sensitive besides those Terraform
+	// marks: the sensitive leaves of the inventory the stage receives
+	// (inventory.SensitiveLeaves), which Terraform does not mark, since
+	// the variable that carries them is of type any. They are masked in
+	// the log from the start, in the plan text, and in the fingerprint, and
+	// returned in every Result's Secrets, so that every other output masks
+	// them too.
+	Secrets []string
+	// FingerprintKey, when set, keys the tokens that stand for sensitive
+	// values in the fingerprint (see fingerprint.go and
+	// redact.Digester); it must be at least redact.MinKeyLen bytes.
+	// Without it a sensitive value contributes only its presence.
+	FingerprintKey []byte
+
 	// runner replaces the binary in tests.
 	runner runner
 }
@@ -88,6 +103,9 @@ type Stage struct {
 	log   *slog.Logger
 	env   []string
 	cache string
+
+	// fp turns plans into fingerprint lines without revealing secrets.
+	fp fingerprinter
 
 	// mu makes the stage's methods run one at a time.
 	mu sync.Mutex
@@ -121,7 +139,12 @@ func New(opts Options) (*Stage, error) {
 			return nil, fmt.Errorf("terraform stage: create plugin cache directory: %w", err)
 		}
 	}
+	digest, err := redact.NewDigester(opts.FingerprintKey)
+	if err != nil {
+		return nil, fmt.Errorf("terraform stage: %w", err)
+	}
 	s := &Stage{opts: opts, name: opts.Name, run: opts.runner}
+	s.fp = fingerprinter{digest: digest, seal: digest.Sealer(opts.Secrets...)}
 	if s.name == "" {
 		s.name = filepath.Base(opts.Dir)
 	}
@@ -136,6 +159,11 @@ func New(opts Options) (*Stage, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	// Terraform prints what it is given (a diagnostic quotes a value, a
+	// resource's ID may be one): the inventory's secrets never reach the
+	// log. The values Terraform marks are known only once a plan is read;
+	// the caller masks them with the Result's Secrets.
+	log = slog.New(redact.NewHandler(log.Handler(), redact.New(opts.Secrets...)))
 	s.log = log.With("stack", opts.Stack.String(), "dir", s.name)
 	s.env = buildEnv(opts.Env, opts.PluginCacheDir, opts.Workspace != "")
 	s.env = append(s.env, envDataDir+"="+filepath.Join(opts.WorkDir, s.fileBase()+".terraform"))
