@@ -18,11 +18,19 @@ import (
 	"github.com/tierdeploy/tierdeploy/internal/config"
 	"github.com/tierdeploy/tierdeploy/internal/kubetest"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
+	"github.com/tierdeploy/tierdeploy/internal/testtools"
 )
 
-// airflowChart is the copy of the official Airflow chart, relative to the
-// repository root (see testdata/README.md).
-const airflowChart = "internal/helm/testdata/charts/airflow"
+// airflowChart returns the official Airflow chart from the shared test
+// data, relative to the repository root (the stage joins a local chart to
+// it).
+func airflowChart(t *testing.T) string {
+	t.Helper()
+	dir := testtools.SharedTestdata(t, "charts/airflow")
+	rel, err := filepath.Rel(repoRoot(t), dir)
+	require.NoError(t, err)
+	return rel
+}
 
 // airflowBootstrap creates in ns what deploy/bootstrap.sh and the Meltano
 // release create before Airflow is deployed: the Secrets the values name,
@@ -77,7 +85,7 @@ func airflowBootstrap(t *testing.T, cs *kubernetes.Clientset, ns string) {
 func airflowOptions(t *testing.T, kc *kubetest.Cluster, ns string) Options {
 	t.Helper()
 	rel := referenceRelease(t, "airflow")
-	rel.Repo, rel.Version, rel.Chart = "", "", airflowChart
+	rel.Repo, rel.Version, rel.Chart = "", "", airflowChart(t)
 	rel.Namespace = ns
 	// Honest for the 2-core machines tests run on: the install of about
 	// forty objects takes well under a minute on the control plane.

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -20,12 +19,14 @@ import (
 	releaseutil "helm.sh/helm/v4/pkg/release/v1/util"
 	batchv1 "k8s.io/api/batch/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/tierdeploy/tierdeploy/internal/testtools"
 )
 
-// airflowChartDir is the copy of the official Airflow chart the tests use
-// (see internal/helm/testdata/README.md): a development snapshot of the
-// chart, older than the release the reference pins.
-const airflowChartDir = "internal/helm/testdata/charts/airflow"
+// The tests use the copy of the official Airflow chart in the shared test
+// data (../shared/testdata/charts/airflow, see its README.md): a
+// development snapshot of the chart, older than the release the reference
+// pins.
 
 // Versions: the chart release tierdeploy.reference.yaml pins, and the copy.
 const (
@@ -47,7 +48,7 @@ var onlyInPinnedAirflowChart = []string{
 
 func loadAirflowChart(t *testing.T) *chart.Chart {
 	t.Helper()
-	ch, err := loader.Load(filepath.Join(repoRoot(t), airflowChartDir))
+	ch, err := loader.Load(testtools.SharedTestdata(t, "charts/airflow"))
 	require.NoError(t, err)
 	require.Equal(t, copiedAirflowChart, ch.Metadata.Version)
 	return ch
