@@ -11,7 +11,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tierdeploy/tierdeploy/internal/redact"
+	"github.com/tierdeploy/tierdeploy/internal/testtools"
 )
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
 
 // TestPlanTextIsShowText checks, with the real binaries, that the text the
 // stage takes from plan is the text show prints of the same plan file:
@@ -21,6 +27,9 @@ func TestPlanTextIsShowText(t *testing.T) {
 	binaries := map[string]string{"tofu": integration(t)}
 	if tf, err := exec.LookPath("terraform"); err == nil {
 		binaries["terraform"] = tf // Terraform 1.11 where the machine has it
+	}
+	if tf := filepath.Join(testtools.Dir(t), "bin", "terraform"); fileExists(tf) {
+		binaries["terraform-1.5.7"] = tf // what scripts/install-tools.sh terraform installs
 	}
 	for name, bin := range binaries {
 		t.Run(name, func(t *testing.T) {
