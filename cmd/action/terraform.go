@@ -2,21 +2,24 @@ package main
 
 import (
 	"context"
+	"os"
 
-	"github.com/tierdeploy/tierdeploy/internal/app"
+	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
 	"github.com/tierdeploy/tierdeploy/internal/terraform"
 )
 
-// terraformStage adapts *terraform.Stage to what the app calls.
+// terraformStage adapts *terraform.Stage to what the flow calls.
 type terraformStage struct {
 	s *terraform.Stage
 }
 
-func newTerraform(spec app.TerraformSpec) (app.TerraformStage, error) {
+// newTerraform builds a Terraform stage; key keys its fingerprints.
+func newTerraform(spec deploy.TerraformSpec, key []byte) (deploy.TerraformStage, error) {
 	s, err := terraform.New(terraform.Options{
 		Binary:         spec.Binary,
+		Env:            withoutFingerprintKey(os.Environ()),
 		Log:            spec.Log,
 		PluginCacheDir: spec.PluginCacheDir,
 		Stack:          spec.Stack,
@@ -27,6 +30,8 @@ func newTerraform(spec app.TerraformSpec) (app.TerraformStage, error) {
 		Workspace:      spec.Workspace,
 		BackendConfig:  spec.BackendConfig,
 		LockTimeout:    spec.LockTimeout,
+		Secrets:        spec.Secrets,
+		FingerprintKey: key,
 	})
 	if err != nil {
 		return nil, err

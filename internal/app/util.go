@@ -6,12 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 )
-
-// leaseTTL is how long an inventory lease lasts without being released: a
-// run that crashed blocks others no longer than this.
-const leaseTTL = 2 * time.Hour
 
 // holder names this run in inventory leases, so a blocked run can say who
 // holds the lease.

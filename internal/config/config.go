@@ -88,6 +88,9 @@ type Environment struct {
 	// KubeContext selects the kubeconfig context for this environment's Helm
 	// releases; empty means the current context.
 	KubeContext string `yaml:"kube_context"`
+	// Cluster reaches this environment's cluster from its inventory, with
+	// no kubeconfig; a tier's own cluster block takes precedence.
+	Cluster *Cluster `yaml:"cluster"`
 }
 
 // Tier is a group of stages deployed together, such as the infrastructure or
@@ -107,6 +110,9 @@ type Tier struct {
 	// SensitiveOutputs lists the sensitive Terraform outputs that may go into
 	// the inventory; other sensitive outputs are left out.
 	SensitiveOutputs []string `yaml:"sensitive_outputs"`
+	// Cluster reaches the cluster of the tier's Helm releases from the
+	// inventory, in every environment, with no kubeconfig.
+	Cluster *Cluster `yaml:"cluster"`
 	// Policies are directories of Rego policies checked on every stage of
 	// the tier (see checks.go).
 	Policies []string `yaml:"policies"`
@@ -139,9 +145,28 @@ type Release struct {
 	// (dotted).
 	InventoryValues map[string]string `yaml:"inventory_values"`
 	// Needs names releases of the same tier to deploy first.
-	Needs      []string `yaml:"needs"`
-	Timeout    Duration `yaml:"timeout"`
-	MaxHistory int      `yaml:"max_history"`
+	Needs []string `yaml:"needs"`
+
+	// Deploy options (see DeployOptions for the defaults).
+	//
+	// Timeout bounds the wait for readiness; zero means DefaultTimeout.
+	Timeout Duration `yaml:"timeout"`
+	// MaxHistory is how many revisions Helm keeps; nil means
+	// DefaultMaxHistory, 0 no limit.
+	MaxHistory           *int              `yaml:"max_history"`
+	Wait                 *bool             `yaml:"wait"`
+	WaitForJobs          *bool             `yaml:"wait_for_jobs"`
+	Atomic               *bool             `yaml:"atomic"`
+	CreateNamespace      *bool             `yaml:"create_namespace"`
+	SkipCRDs             bool              `yaml:"skip_crds"`
+	SkipSchemaValidation bool              `yaml:"skip_schema_validation"`
+	Labels               map[string]string `yaml:"labels"`
+	// Set maps chart value paths to values set after the values files and
+	// the inventory values, as helm --set does; strings may hold the
+	// placeholders {environment}, {commit} and {env.NAME} (see ExpandSet).
+	Set map[string]SetValue `yaml:"set"`
+	// Env lists the environment variables that Set may read.
+	Env []EnvVar `yaml:"env"`
 }
 
 // Duration is a time.Duration written as a Go duration string ("5m").

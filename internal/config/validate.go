@@ -74,6 +74,7 @@ func (c *Config) validate(errs *Errors) {
 	c.validateInventory(errs)
 	c.validateEnvironments(errs)
 	c.validateTiers(errs)
+	c.validateClusters(errs)
 }
 
 func (c *Config) validateInventory(errs *Errors) {
@@ -246,12 +247,10 @@ func (c *Config) validateReleases(errs *Errors, at string, t Tier) {
 				c.problem(errs, rat+".inventory_values."+value, "names no inventory key")
 			}
 		}
-		if len(r.InventoryValues) > 0 && c.needsResolve(t) && !c.needsPublisher(t) {
+		if len(r.InventoryValues) > 0 && c.needsResolve(t) && !c.ConsumesInventory(&t) {
 			c.problem(errs, rat+".inventory_values", "maps inventory values, but tier %q does not need the tier that publishes the inventory", t.Name)
 		}
-		if r.MaxHistory < 0 {
-			c.problem(errs, rat+".max_history", "must not be negative")
-		}
+		c.validateDeployOptions(errs, rat, r)
 		for k, n := range r.Needs {
 			if n == r.Release {
 				c.problem(errs, fmt.Sprintf("%s.needs[%d]", rat, k), "release %q cannot need itself", n)
@@ -287,29 +286,6 @@ func (c *Config) needsResolve(t Tier) bool {
 		}
 	}
 	return true
-}
-
-// needsPublisher reports whether t needs, directly or not, the publishing tier.
-func (c *Config) needsPublisher(t Tier) bool {
-	seen := map[string]bool{}
-	var walk func(names []string) bool
-	walk = func(names []string) bool {
-		for _, n := range names {
-			if seen[n] {
-				continue
-			}
-			seen[n] = true
-			dep := c.Tier(n)
-			if dep == nil {
-				continue
-			}
-			if dep.PublishesInventory || walk(dep.Needs) {
-				return true
-			}
-		}
-		return false
-	}
-	return walk(t.Needs)
 }
 
 func (c *Config) validateNeeds(errs *Errors, index map[string]int) {

@@ -48,13 +48,17 @@ func (s *Store) GetApplied(ctx context.Context, env string) (*inventory.Applied,
 	return a, nil
 }
 
-// PutApplied writes a as the environment's apply record, indented, replacing
-// the file atomically (mode 0600), then reads it back and compares the
-// bytes: a difference is an error matching inventory.ErrReadBack. A record
-// that Marshal rejects is not written. The record has no versions: each
-// write replaces the previous one.
-func (s *Store) PutApplied(ctx context.Context, env string, a *inventory.Applied) error {
-	if err := checkEnv(env); err != nil {
+// PutApplied writes a as the apply record of the claim's environment, as a
+// write fenced by the claim (see Acquire): nothing is written unless the
+// lock file holds the claim's token, and an error matching
+// inventory.ErrLeaseLost names the run that holds it instead. The record is
+// indented and replaces the file atomically (mode 0600), then is read back
+// and compared: a difference is an error matching inventory.ErrReadBack. A
+// record that Marshal rejects is not written. The record has no versions:
+// each write replaces the previous one.
+func (s *Store) PutApplied(ctx context.Context, c *inventory.Claim, a *inventory.Applied) error {
+	env, err := s.claimed(c, "put apply record")
+	if err != nil {
 		return err
 	}
 	path := s.AppliedPath(env)
@@ -68,20 +72,22 @@ func (s *Store) PutApplied(ctx context.Context, env string, a *inventory.Applied
 	if err != nil {
 		return fmt.Errorf("put apply record to %s: %w", path, err)
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if err := writeFile(path, body); err != nil {
-		return fmt.Errorf("put apply record: %w", err)
-	}
-	back, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("read back %s: %w", path, err)
-	}
-	if !bytes.Equal(back, body) {
-		return fmt.Errorf("%s: %w", path, inventory.ErrReadBack)
-	}
-	return nil
+	return c.Write(ctx, func(ctx context.Context) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := writeFile(path, body); err != nil {
+			return fmt.Errorf("put apply record: %w", err)
+		}
+		back, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("read back %s: %w", path, err)
+		}
+		if !bytes.Equal(back, body) {
+			return fmt.Errorf("%s: %w", path, inventory.ErrReadBack)
+		}
+		return nil
+	})
 }
 
 // parseApplied decodes a stored apply record and checks that it is env's.

@@ -25,7 +25,9 @@ func TestPutAppliedFailedWrite(t *testing.T) {
 
 	old := inventory.NewApplied("prod")
 	old.Finish("infra", inventory.ApplyMark{Commit: "c1", At: at})
-	require.NoError(t, st.PutApplied(ctx, "prod", old))
+	c, err := st.Acquire(ctx, "prod", "test run", time.Hour)
+	require.NoError(t, err)
+	require.NoError(t, st.PutApplied(ctx, c, old))
 	before, err := os.ReadFile(st.AppliedPath("prod"))
 	require.NoError(t, err)
 
@@ -33,7 +35,7 @@ func TestPutAppliedFailedWrite(t *testing.T) {
 	rename = func(string, string) error { return errors.New("disk full") }
 	next := inventory.NewApplied("prod")
 	next.Start("infra", inventory.ApplyMark{Commit: "c2", At: at.Add(time.Hour)})
-	err = st.PutApplied(ctx, "prod", next)
+	err = st.PutApplied(ctx, c, next)
 	require.ErrorContains(t, err, "put apply record: write "+st.AppliedPath("prod")+": disk full")
 
 	after, err := os.ReadFile(st.AppliedPath("prod"))

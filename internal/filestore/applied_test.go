@@ -30,10 +30,11 @@ func TestAppliedRoundTrip(t *testing.T) {
 	st := newStore(t, filestore.Options{Dir: dir})
 	ctx := t.Context()
 
+	prod := claim(t, st, "prod")
 	a, err := st.GetApplied(ctx, "prod")
 	require.NoError(t, err)
 	a.Start("infrastructure", inventory.ApplyMark{Commit: "c1", At: appliedAt, Run: "https://ci.example.test/1"})
-	require.NoError(t, st.PutApplied(ctx, "prod", a))
+	require.NoError(t, st.PutApplied(ctx, prod, a))
 
 	path := filepath.Join(dir, "prod.applied.json")
 	assert.Equal(t, path, st.AppliedPath("prod"))
@@ -53,7 +54,7 @@ func TestAppliedRoundTrip(t *testing.T) {
 		got.Interrupted(), "a later run sees the apply in progress")
 
 	got.Finish("infrastructure", inventory.ApplyMark{Commit: "c1", At: appliedAt.Add(time.Minute), InventoryVersion: 2})
-	require.NoError(t, st.PutApplied(ctx, "prod", got))
+	require.NoError(t, st.PutApplied(ctx, prod, got))
 	again, err := st.GetApplied(ctx, "prod")
 	require.NoError(t, err)
 	assert.Equal(t, got, again)
@@ -65,6 +66,7 @@ func TestAppliedRoundTrip(t *testing.T) {
 
 	_, _, err = st.Get(ctx, "prod")
 	assert.ErrorIs(t, err, inventory.ErrNotFound, "the apply record is not an inventory")
+	require.NoError(t, prod.Release(ctx))
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	require.Len(t, entries, 1, "no temporary files left")
@@ -117,10 +119,16 @@ func TestPutAppliedRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := st.PutApplied(t.Context(), tt.env, tt.a)
+			c, err := st.Acquire(t.Context(), tt.env, "test run", time.Minute)
+			if err == nil {
+				err = st.PutApplied(t.Context(), c, tt.a)
+				require.NoError(t, c.Release(t.Context()))
+			}
 			assert.ErrorContains(t, err, tt.wantError)
 		})
 	}
+	err := st.PutApplied(t.Context(), nil, inventory.NewApplied("prod"))
+	assert.EqualError(t, err, "put apply record: no inventory lease: acquire the environment's lease first")
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Empty(t, entries, "nothing written")

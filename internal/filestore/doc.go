@@ -25,4 +25,8 @@
 // itself: callers hold the environment's lease (Acquire) while they
 // read-modify-write it, from GetApplied until PutApplied returns, so that
 // concurrent runs do not lose each other's marks.
+//
+// Put and PutApplied take the claim Acquire returned and write only while
+// the lock file holds its token, under the lock's breaker file, so a run
+// whose lease was taken over writes nothing (see Acquire).
 package filestore

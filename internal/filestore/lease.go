@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"time"
@@ -15,29 +16,34 @@ import (
 // takeoverAttempts bounds the rounds of racing for an expired lock.
 const takeoverAttempts = 5
 
-// Acquire takes the lease on the environment's inventory for ttl. The lease
-// is the file LockPath(env), created with O_EXCL so that only one writer
-// succeeds. An expired (or unreadable) lock is taken over: under a short
-// breaker file (LockPath(env)+".break", also O_EXCL) it is removed if it
-// still holds what was read, and the writers race again to create it. Lock
-// files are removed only under the breaker, by takeovers and releases alike.
+// Acquire takes the lease on the environment's inventory for ttl and
+// returns the claim that every write to the environment's inventory and
+// apply record goes through. The lease is the file LockPath(env), created
+// with O_EXCL so that only one writer succeeds. An expired (or unreadable)
+// lock is taken over: under a short breaker file (LockPath(env)+".break",
+// also O_EXCL) it is removed if it still holds what was read, and the
+// writers race again to create it.
+//
+// Every change to an existing lock file happens under the breaker: takeovers,
+// renewals (the file replaced by a rename), releases, and the claim's fenced
+// writes, which check the lock's token and write while holding the breaker.
+// So a run that lost its lease can never write, even one paused at any
+// point: a takeover waits for a fenced write that started, and a write that
+// starts after a takeover finds another token.
 //
 // When the lock is held, Acquire retries every Options.LockPoll until
-// Options.LockWait has passed, then returns an *inventory.HeldError. The
-// returned release removes the lock if it is still ours; it returns an error
-// matching inventory.ErrLeaseLost when the lease expired and another writer
-// took it.
-func (s *Store) Acquire(ctx context.Context, env, holder string, ttl time.Duration) (func(context.Context) error, error) {
+// Options.LockWait has passed, then returns an *inventory.HeldError.
+func (s *Store) Acquire(ctx context.Context, env, holder string, ttl time.Duration) (*inventory.Claim, error) {
 	if err := checkEnv(env); err != nil {
 		return nil, err
 	}
 	lock := s.LockPath(env)
-	return inventory.AcquireWithin(ctx, s.opts.LockWait, s.opts.LockPoll, func(ctx context.Context) (func(context.Context) error, error) {
+	return inventory.AcquireWithin(ctx, s.opts.LockWait, s.opts.LockPoll, func(ctx context.Context) (*inventory.Claim, error) {
 		lease, err := s.tryAcquire(ctx, lock, holder, ttl)
 		if err != nil {
 			return nil, err
 		}
-		return func(ctx context.Context) error { return release(ctx, lock, lease) }, nil
+		return inventory.NewClaim(env, lock, lease, fileLock{path: lock}, s.opts.Now), nil
 	})
 }
 
@@ -57,7 +63,7 @@ func (s *Store) tryAcquire(ctx context.Context, lock, holder string, ttl time.Du
 		if !errors.Is(err, fs.ErrExist) {
 			return inventory.Lease{}, fmt.Errorf("acquire %s: %w", lock, err)
 		}
-		seen, err := os.ReadFile(lock)
+		seen, err := readLock(lock)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // released in between
 		}
@@ -131,7 +137,7 @@ func withBreaker(ctx context.Context, lock string, fn func() error) error {
 // breakLock removes the lock if it still holds seen.
 func breakLock(ctx context.Context, lock string, seen []byte) error {
 	return withBreaker(ctx, lock, func() error {
-		cur, err := os.ReadFile(lock)
+		cur, err := readLock(lock)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}
@@ -148,26 +154,97 @@ func breakLock(ctx context.Context, lock string, seen []byte) error {
 	})
 }
 
-// release removes the lock if it still holds our lease.
-func release(ctx context.Context, lock string, ours inventory.Lease) error {
-	return withBreaker(ctx, lock, func() error { return releaseLocked(lock, ours) })
+// claimed returns the environment of c, a claim this store granted, or an
+// error starting with what for a missing or foreign claim.
+func (s *Store) claimed(c *inventory.Claim, what string) (string, error) {
+	if c == nil {
+		return "", fmt.Errorf("%s: no inventory lease: acquire the environment's lease first", what)
+	}
+	env := c.Environment()
+	if err := checkEnv(env); err != nil {
+		return "", err
+	}
+	if c.Lock() != s.LockPath(env) {
+		return "", fmt.Errorf("%s of %s: the lease is on %s, not on this store's lock %s", what, env, c.Lock(), s.LockPath(env))
+	}
+	return env, nil
 }
 
-func releaseLocked(lock string, ours inventory.Lease) error {
-	b, err := os.ReadFile(lock)
+// readLock reads a lock file, up to one byte more than a lease may take,
+// so that a huge file costs no memory and is not a lease.
+func readLock(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, inventory.MaxLeaseSize+1))
+}
+
+// fileLock is the lock file of a claim.
+type fileLock struct{ path string }
+
+var _ inventory.LockOps = fileLock{}
+
+// holds returns nil when the lock file holds l's token, else a
+// *inventory.LostError naming the holder.
+func (f fileLock) holds(l inventory.Lease) error {
+	b, err := readLock(f.path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return &inventory.LostError{Lock: f.path, Reason: "the lock file was removed"}
 	}
 	if err != nil {
-		return fmt.Errorf("release %s: %w", lock, err)
+		return fmt.Errorf("read the lock %s: %w", f.path, err)
 	}
 	held, err := inventory.ParseLease(b)
 	if err != nil {
-		return fmt.Errorf("release %s: the lock no longer holds our lease: %w", lock, inventory.ErrLeaseLost)
+		return &inventory.LostError{Lock: f.path, Reason: "the lock file holds something else"}
 	}
-	if held.Token != ours.Token {
-		return fmt.Errorf("release %s: held by %s since %s: %w", lock, held.Holder,
-			held.Acquired.UTC().Format(time.RFC3339), inventory.ErrLeaseLost)
+	if held.Token != l.Token {
+		return &inventory.LostError{Lock: f.path, Holder: held.Holder, Since: held.Acquired}
+	}
+	return nil
+}
+
+// Check reads the lock file.
+func (f fileLock) Check(_ context.Context, l inventory.Lease) error { return f.holds(l) }
+
+// Renew replaces the lock file by one holding next (a synced temporary file
+// renamed over it), under the breaker, if it still holds l.
+func (f fileLock) Renew(ctx context.Context, l, next inventory.Lease) error {
+	return withBreaker(ctx, f.path, func() error {
+		if err := f.holds(l); err != nil {
+			return err
+		}
+		return writeFile(f.path, next.Marshal())
+	})
+}
+
+// Fence runs write under the breaker, if the lock file holds l: nothing can
+// take the lock over until write returns.
+func (f fileLock) Fence(ctx context.Context, l inventory.Lease, write func(context.Context) error) error {
+	return withBreaker(ctx, f.path, func() error {
+		if err := f.holds(l); err != nil {
+			return err
+		}
+		return write(ctx)
+	})
+}
+
+// Release removes the lock file, under the breaker, if it still holds l.
+func (f fileLock) Release(ctx context.Context, l inventory.Lease) error {
+	return withBreaker(ctx, f.path, func() error { return releaseLocked(f.path, l) })
+}
+
+// releaseLocked removes the lock if it still holds our lease; the caller
+// holds the breaker, so nothing changes the lock between the comparison and
+// the removal. A lock already removed is not an error.
+func releaseLocked(lock string, ours inventory.Lease) error {
+	if _, err := os.Lstat(lock); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err := (fileLock{path: lock}).holds(ours); err != nil {
+		return err
 	}
 	if err := os.Remove(lock); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("release %s: %w", lock, err)

@@ -26,7 +26,7 @@ func TestAcquireRelease(t *testing.T) {
 	ctx := t.Context()
 	lock := filepath.Join(dir, "prod.lock")
 
-	release, err := st.Acquire(ctx, "prod", "pipeline 42", 10*time.Minute)
+	claim, err := st.Acquire(ctx, "prod", "pipeline 42", 10*time.Minute)
 	require.NoError(t, err)
 	assert.Equal(t, lock, st.LockPath("prod"))
 	b, err := os.ReadFile(lock)
@@ -42,9 +42,9 @@ func TestAcquireRelease(t *testing.T) {
 	assert.Equal(t, clk.Now().Add(10*time.Minute), held.Expires)
 	assert.ErrorContains(t, err, "is held by pipeline 42 since 2026-06-01T12:00:00Z; it expires at 2026-06-01T12:10:00Z")
 
-	require.NoError(t, release(ctx))
+	require.NoError(t, claim.Release(ctx))
 	assert.NoFileExists(t, lock)
-	require.NoError(t, release(ctx), "release twice")
+	require.NoError(t, claim.Release(ctx), "release twice")
 }
 
 func TestAcquireTakeover(t *testing.T) {
@@ -59,9 +59,9 @@ func TestAcquireTakeover(t *testing.T) {
 				require.NoError(t, err)
 				clk.Advance(2 * time.Minute)
 				return func(t *testing.T) {
-					err := old(t.Context())
+					err := old.Release(t.Context())
 					assert.ErrorIs(t, err, inventory.ErrLeaseLost)
-					assert.ErrorContains(t, err, "held by new job")
+					assert.ErrorContains(t, err, "new job holds it since 2026-06-01T12:02:00Z")
 				}
 			},
 		},
@@ -79,10 +79,10 @@ func TestAcquireTakeover(t *testing.T) {
 			dir := t.TempDir()
 			st := newStore(t, filestore.Options{Dir: dir, Now: clk.Now})
 			check := tt.setup(t, st, clk)
-			release, err := st.Acquire(t.Context(), "prod", "new job", time.Minute)
+			claim, err := st.Acquire(t.Context(), "prod", "new job", time.Minute)
 			require.NoError(t, err)
 			check(t)
-			require.NoError(t, release(t.Context()))
+			require.NoError(t, claim.Release(t.Context()))
 			entries, err := os.ReadDir(dir)
 			require.NoError(t, err)
 			assert.Empty(t, entries, "no stale files left")
@@ -133,10 +133,10 @@ func TestAcquireWait(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			holder := newStore(t, filestore.Options{Dir: dir})
-			release, err := holder.Acquire(t.Context(), "prod", "first", time.Hour)
+			first, err := holder.Acquire(t.Context(), "prod", "first", time.Hour)
 			require.NoError(t, err)
 			if tt.releaseIn > 0 {
-				time.AfterFunc(tt.releaseIn, func() { _ = release(context.Background()) })
+				time.AfterFunc(tt.releaseIn, func() { _ = first.Release(context.Background()) })
 			}
 			waiter := newStore(t, filestore.Options{Dir: dir, LockWait: tt.wait, LockPoll: 10 * time.Millisecond})
 			ctx := t.Context()
@@ -151,7 +151,7 @@ func TestAcquireWait(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			require.NoError(t, got(t.Context()))
+			require.NoError(t, got.Release(t.Context()))
 		})
 	}
 }

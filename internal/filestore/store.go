@@ -208,16 +208,23 @@ func (s *Store) numbers(env string) ([]int64, error) {
 	return ns, nil
 }
 
-// Put stores doc as the environment's inventory. When the stored document
-// has the same content (ignoring commit and creation time) nothing is written
-// and the result has Written false. Otherwise it writes the next version and
-// the current file, reads the current file back and compares the bytes: a
+// Put stores doc as the inventory of the claim's environment, as a write
+// fenced by the claim (see Acquire): nothing is written unless the lock file
+// holds the claim's token, and an error matching inventory.ErrLeaseLost names
+// the run that holds it instead. When the stored document has the same
+// content (ignoring commit and creation time) nothing is written and the
+// result has Written false. Otherwise it writes the next version and the
+// current file, reads the current file back and compares the bytes: a
 // difference is an error matching inventory.ErrReadBack.
-func (s *Store) Put(ctx context.Context, env string, doc *inventory.Document) (inventory.PutResult, error) {
-	if err := checkEnv(env); err != nil {
+func (s *Store) Put(ctx context.Context, c *inventory.Claim, doc *inventory.Document) (inventory.PutResult, error) {
+	env, err := s.claimed(c, "put inventory")
+	if err != nil {
 		return inventory.PutResult{}, err
 	}
 	path := s.Path(env)
+	if doc == nil {
+		return inventory.PutResult{}, fmt.Errorf("put inventory to %s: the document is nil", path)
+	}
 	if doc.Environment != env {
 		return inventory.PutResult{}, fmt.Errorf("put inventory to %s: the document is for environment %q, not %q",
 			path, doc.Environment, env)
@@ -226,6 +233,22 @@ func (s *Store) Put(ctx context.Context, env string, doc *inventory.Document) (i
 	if err != nil {
 		return inventory.PutResult{}, fmt.Errorf("put inventory to %s: %w", path, err)
 	}
+	var res inventory.PutResult
+	err = c.Write(ctx, func(ctx context.Context) error {
+		var err error
+		res, err = s.put(ctx, env, doc, body)
+		return err
+	})
+	if err != nil {
+		return inventory.PutResult{}, err
+	}
+	return res, nil
+}
+
+// put writes doc (encoded as body) unless the same content is stored; the
+// caller holds the lease and the breaker.
+func (s *Store) put(ctx context.Context, env string, doc *inventory.Document, body []byte) (inventory.PutResult, error) {
+	path := s.Path(env)
 	cur, ver, err := s.Get(ctx, env)
 	switch {
 	case err == nil && cur.SameContent(doc):

@@ -24,10 +24,10 @@ type inventoryStore interface {
 	Get(ctx context.Context, env string) (*inventory.Document, inventory.Version, error)
 	GetVersion(ctx context.Context, env string, version int64) (*inventory.Document, inventory.Version, error)
 	History(ctx context.Context, env string) ([]inventory.Version, error)
-	Put(ctx context.Context, env string, doc *inventory.Document) (inventory.PutResult, error)
-	Acquire(ctx context.Context, env, holder string, ttl time.Duration) (func(context.Context) error, error)
+	Put(ctx context.Context, c *inventory.Claim, doc *inventory.Document) (inventory.PutResult, error)
+	Acquire(ctx context.Context, env, holder string, ttl time.Duration) (*inventory.Claim, error)
 	GetApplied(ctx context.Context, env string) (*inventory.Applied, error)
-	PutApplied(ctx context.Context, env string, a *inventory.Applied) error
+	PutApplied(ctx context.Context, c *inventory.Claim, a *inventory.Applied) error
 }
 
 var (
@@ -65,6 +65,15 @@ func newStore(t *testing.T, opts filestore.Options) *filestore.Store {
 	return st
 }
 
+// claim takes env's lease for a test; it is released at cleanup.
+func claim(t *testing.T, st *filestore.Store, env string) *inventory.Claim {
+	t.Helper()
+	c, err := st.Acquire(t.Context(), env, "test run", time.Hour)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Release(context.Background()) })
+	return c
+}
+
 func document(t *testing.T, env, commit string, values map[string]string) *inventory.Document {
 	t.Helper()
 	outs := map[string]inventory.Output{}
@@ -87,8 +96,9 @@ func TestPutGetHistory(t *testing.T) {
 	_, err = st.History(ctx, "prod")
 	require.ErrorIs(t, err, inventory.ErrNotFound)
 
+	prod := claim(t, st, "prod")
 	first := document(t, "prod", "c1", map[string]string{"db": `{"host":"a"}`})
-	res, err := st.Put(ctx, "prod", first)
+	res, err := st.Put(ctx, prod, first)
 	require.NoError(t, err)
 	assert.True(t, res.Written)
 	assert.Equal(t, int64(1), res.Version.Number)
@@ -108,14 +118,14 @@ func TestPutGetHistory(t *testing.T) {
 	assert.True(t, got.SameContent(first))
 	assert.Equal(t, int64(1), ver.Number)
 
-	res, err = st.Put(ctx, "prod", document(t, "prod", "c2", map[string]string{"db": `{"host":"a"}`}))
+	res, err = st.Put(ctx, prod, document(t, "prod", "c2", map[string]string{"db": `{"host":"a"}`}))
 	require.NoError(t, err)
 	assert.False(t, res.Written, "unchanged")
 	assert.Equal(t, int64(1), res.Version.Number)
 	assert.NoFileExists(t, filepath.Join(dir, "prod.versions", "2.json"))
 
 	second := document(t, "prod", "c3", map[string]string{"db": `{"host":"b"}`})
-	res, err = st.Put(ctx, "prod", second)
+	res, err = st.Put(ctx, prod, second)
 	require.NoError(t, err)
 	assert.True(t, res.Written)
 	assert.Equal(t, int64(2), res.Version.Number)
@@ -133,6 +143,7 @@ func TestPutGetHistory(t *testing.T) {
 	assert.Equal(t, int64(2), hist[1].Number)
 	assert.Equal(t, []string{"commit-c3"}, hist[1].Labels)
 
+	require.NoError(t, prod.Release(ctx))
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	var names []string
@@ -159,7 +170,7 @@ func TestCurrentFileWithoutVersions(t *testing.T) {
 	_, _, err = st.GetVersion(t.Context(), "dev", 1)
 	require.NoError(t, err)
 
-	res, err := st.Put(t.Context(), "dev", document(t, "dev", "c2", map[string]string{"a": `2`}))
+	res, err := st.Put(t.Context(), claim(t, st, "dev"), document(t, "dev", "c2", map[string]string{"a": `2`}))
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), res.Version.Number)
 	old, _, err := st.GetVersion(t.Context(), "dev", 1)
@@ -192,7 +203,11 @@ func TestBadInput(t *testing.T) {
 			_, _, err := st.Get(t.Context(), tt.env)
 			require.ErrorContains(t, err, tt.wantError)
 			assert.Equal(t, tt.invalid, errorsIs(err, inventory.ErrInvalid))
-			_, err = st.Put(t.Context(), tt.env, document(t, "prod", "c", nil))
+			c, err := st.Acquire(t.Context(), tt.env, "test run", time.Minute)
+			if err == nil {
+				defer c.Release(context.Background())
+				_, err = st.Put(t.Context(), c, document(t, "prod", "c", nil))
+			}
 			assert.Error(t, err)
 		})
 	}
@@ -202,10 +217,11 @@ func TestBadInput(t *testing.T) {
 
 func TestConcurrentPutsKeepFilesWhole(t *testing.T) {
 	st := newStore(t, filestore.Options{})
+	prod := claim(t, st, "prod")
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Go(func() {
-			_, _ = st.Put(t.Context(), "prod", document(t, "prod", "c", map[string]string{"i": strings.Repeat("1", i+1)}))
+			_, _ = st.Put(t.Context(), prod, document(t, "prod", "c", map[string]string{"i": strings.Repeat("1", i+1)}))
 		})
 	}
 	wg.Wait()

@@ -11,8 +11,11 @@
 // OCI registry (an oci:// reference, with the version as its tag). Its
 // values are its values files merged in order, then the inventory values:
 // inventory_values maps a chart value path to an inventory key. The cluster
-// is reached as kubectl reaches it: the kubeconfig file (or the pod's
-// service account), with the environment's kube_context.
+// is reached through a [Connection] when one is given (the endpoint and CA
+// of a cluster: block, and a token source such as internal/eks's; no
+// kubeconfig is read), and otherwise as kubectl reaches it: the kubeconfig
+// file (or the pod's service account), with the environment's
+// kube_context.
 //
 // [Stage.Plan] renders the release as an upgrade would, with a dry run on
 // the server when the cluster answers (client-side otherwise, said in the
@@ -22,7 +25,9 @@
 // [Stage.Apply] upgrades, or installs, atomically, waiting for readiness.
 // [Stage.Drift] compares the live objects with the deployed manifest. None
 // of them shows the values of a Kubernetes Secret (only the keys, their
-// sizes and which changed) or values that came from sensitive inventory
-// keys. A release left pending by an interrupted deploy is reported with
+// sizes and which changed) or any value of a sensitive inventory key: those
+// are masked in the object trees before they are written as YAML
+// (mask.go), and the fingerprints hold them only as keyed tokens. A
+// release left pending by an interrupted deploy is reported with
 // the command that recovers it ([PendingReleaseError]), never overridden.
 package helm

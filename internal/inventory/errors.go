@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // ErrInvalid is matched (with errors.Is) by every error that reports a bad
@@ -27,9 +29,9 @@ var ErrReadBack = errors.New("inventory read back differs from what was written"
 // ErrLocked is matched by HeldError.
 var ErrLocked = errors.New("inventory lock is held")
 
-// ErrLeaseLost is returned when releasing a lease that expired and was taken
-// over: the work done under it was not protected from other writers.
-var ErrLeaseLost = errors.New("inventory lease expired and was taken over")
+// ErrLeaseLost is matched by LostError: this run no longer holds the lease
+// on an environment's inventory, so it must write nothing more.
+var ErrLeaseLost = errors.New("inventory lease lost")
 
 // InvalidError is the error Parse and ParseApplied return: the first problem
 // found in a document. It matches ErrInvalid.
@@ -115,8 +117,68 @@ type HeldError struct {
 
 func (e *HeldError) Error() string {
 	return fmt.Sprintf("inventory lock %s is held by %s since %s; it expires at %s unless released earlier",
-		e.Lock, e.Holder, e.Since.UTC().Format(time.RFC3339), e.Expires.UTC().Format(time.RFC3339))
+		e.Lock, printable(e.Holder), e.Since.UTC().Format(time.RFC3339), e.Expires.UTC().Format(time.RFC3339))
+}
+
+// maxHolder bounds the holder's name in messages.
+const maxHolder = 300
+
+// printable returns a lock holder's name for a message: anyone who can
+// write the lock chooses it, so control characters (a line break would
+// start a line of its own in a CI log) become "?" and it is cut to
+// maxHolder characters.
+func printable(holder string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range holder {
+		if n == maxHolder {
+			b.WriteString("...")
+			break
+		}
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			r = '?'
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
 }
 
 // Unwrap returns ErrLocked.
 func (e *HeldError) Unwrap() error { return ErrLocked }
+
+// LostError means a run no longer holds the lease on an environment's
+// inventory: another run took it over after it expired, it was deleted, or
+// it could not be renewed before it expired. Once a Claim reports it, every
+// write through the claim is refused. It matches ErrLeaseLost.
+type LostError struct {
+	// Lock names the lock: an SSM parameter name or a file path.
+	Lock string
+	// Holder is the run that holds the lock now, and Since when it took
+	// it; empty when no other run holds it (see Reason).
+	Holder string
+	Since  time.Time
+	// Reason says how the lease was lost when no other holder is known,
+	// such as "the lock was deleted".
+	Reason string
+	// AfterWrite is set when the loss was found right after a write: that
+	// write may have landed after another run took the lease over.
+	AfterWrite bool
+}
+
+func (e *LostError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "the inventory lease %s was lost: ", e.Lock)
+	if e.Holder != "" {
+		fmt.Fprintf(&b, "%s holds it since %s", printable(e.Holder), e.Since.UTC().Format(time.RFC3339))
+	} else {
+		b.WriteString(e.Reason)
+	}
+	if e.AfterWrite {
+		b.WriteString("; the last write may have landed after that run took over: check the inventory's history")
+	}
+	return b.String()
+}
+
+// Unwrap returns ErrLeaseLost.
+func (e *LostError) Unwrap() error { return ErrLeaseLost }

@@ -51,7 +51,7 @@ func CommitLabel(commit string) string {
 
 // Lease is the content of an inventory lock: who holds it and until when.
 // Holders write a fresh random Token, so that a holder can tell its own lock
-// from one that replaced it.
+// from one that replaced it; renewals keep the token and move Expires.
 type Lease struct {
 	Holder   string    `json:"holder"`
 	Token    string    `json:"token"`
@@ -78,8 +78,17 @@ func (l Lease) Marshal() []byte {
 	return b
 }
 
-// ParseLease decodes a lease written by Marshal.
+// MaxLeaseSize bounds the encoded lease ParseLease accepts: the size of a
+// Standard SSM parameter, far more than a lease takes.
+const MaxLeaseSize = 4096
+
+// ParseLease decodes a lease written by Marshal. Anything else in a lock
+// (larger than MaxLeaseSize, not JSON, without holder, token or expiry) is
+// an error.
 func ParseLease(b []byte) (Lease, error) {
+	if len(b) > MaxLeaseSize {
+		return Lease{}, fmt.Errorf("parse lease: %d bytes, more than a lease takes (%d)", len(b), MaxLeaseSize)
+	}
 	var l Lease
 	if err := json.Unmarshal(b, &l); err != nil {
 		return Lease{}, fmt.Errorf("parse lease: %w", err)
@@ -102,7 +111,7 @@ func (l Lease) Held(lock string) *HeldError {
 // not a *HeldError, or wait has passed (zero wait means one try), waiting
 // poll between tries. It is how both stores wait for a held lease; after the
 // wait the last *HeldError is returned, naming the holder.
-func AcquireWithin(ctx context.Context, wait, poll time.Duration, try func(context.Context) (func(context.Context) error, error)) (func(context.Context) error, error) {
+func AcquireWithin(ctx context.Context, wait, poll time.Duration, try func(context.Context) (*Claim, error)) (*Claim, error) {
 	var deadline <-chan time.Time
 	if wait > 0 {
 		t := time.NewTimer(wait)
@@ -110,9 +119,9 @@ func AcquireWithin(ctx context.Context, wait, poll time.Duration, try func(conte
 		deadline = t.C
 	}
 	for {
-		release, err := try(ctx)
+		claim, err := try(ctx)
 		if err == nil {
-			return release, nil
+			return claim, nil
 		}
 		var held *HeldError
 		if !errors.As(err, &held) || deadline == nil {

@@ -5,16 +5,19 @@ import (
 
 	"github.com/tierdeploy/tierdeploy/internal/check"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
+	"github.com/tierdeploy/tierdeploy/internal/runner"
+	"github.com/tierdeploy/tierdeploy/internal/scm"
 )
 
 // Budgets, in characters as Length counts them (SummaryBudget in bytes).
+// The platforms' limits are defined once, where they are enforced.
 const (
 	// GitHubBudget is the largest comment or issue body GitHub accepts.
-	GitHubBudget = 65536
+	GitHubBudget = scm.GitHubBodyLimit
 	// GitLabBudget is the largest note GitLab accepts.
-	GitLabBudget = 1000000
+	GitLabBudget = scm.GitLabBodyLimit
 	// SummaryBudget is the largest GitHub job (step) summary, in bytes.
-	SummaryBudget = 1 << 20
+	SummaryBudget = runner.SummaryLimit
 )
 
 // Kind is what a report is about.

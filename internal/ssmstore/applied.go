@@ -40,14 +40,21 @@ func (s *Store) GetApplied(ctx context.Context, env string) (*inventory.Applied,
 	return a, nil
 }
 
-// PutApplied writes a as the environment's apply record: a new version of a
-// String parameter (the record holds commits, times and run addresses, no
-// secrets), in the Standard tier while it fits in 4096 bytes and the
-// Advanced tier up to 8192 bytes, as for the inventory. It reads the version
-// back and compares the bytes: a difference is an error matching
-// inventory.ErrReadBack. A record over 8192 bytes is an error matching
-// ErrTooLarge, and one that Marshal rejects is not written.
-func (s *Store) PutApplied(ctx context.Context, env string, a *inventory.Applied) error {
+// PutApplied writes a as the apply record of the claim's environment, as a
+// write fenced by the claim like Put: nothing is written unless the lock
+// holds the claim's token, and a loss is an error matching
+// inventory.ErrLeaseLost. The record is a new version of a String parameter
+// (it holds commits, times and run addresses, no secrets), in the Standard
+// tier while it fits in 4096 bytes and the Advanced tier up to 8192 bytes,
+// as for the inventory. It reads the version back and compares the bytes: a
+// difference is an error matching inventory.ErrReadBack. A record over 8192
+// bytes is an error matching ErrTooLarge, and one that Marshal rejects is
+// not written.
+func (s *Store) PutApplied(ctx context.Context, c *inventory.Claim, a *inventory.Applied) error {
+	env, err := s.claimed(c, "put apply record")
+	if err != nil {
+		return err
+	}
 	name := s.AppliedName(env)
 	if a == nil {
 		return fmt.Errorf("put apply record to ssm parameter %s: the record is nil", name)
@@ -68,26 +75,28 @@ func (s *Store) PutApplied(ctx context.Context, env string, a *inventory.Applied
 	case len(body) > StandardLimit:
 		tier = types.ParameterTierAdvanced
 	}
-	number, err := s.write(ctx, &ssm.PutParameterInput{
-		Name:        aws.String(name),
-		Value:       aws.String(string(body)),
-		Type:        types.ParameterTypeString,
-		Overwrite:   aws.Bool(true),
-		Tier:        tier,
-		Description: aws.String("tierdeploy apply record (" + inventory.AppliedSchemaV1 + ")"),
+	return c.Write(ctx, func(ctx context.Context) error {
+		number, err := s.write(ctx, &ssm.PutParameterInput{
+			Name:        aws.String(name),
+			Value:       aws.String(string(body)),
+			Type:        types.ParameterTypeString,
+			Overwrite:   aws.Bool(true),
+			Tier:        tier,
+			Description: aws.String("tierdeploy apply record (" + inventory.AppliedSchemaV1 + ")"),
+		})
+		if err != nil {
+			return err
+		}
+		back, err := s.api.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(fmt.Sprintf("%s:%d", name, number)),
+			WithDecryption: aws.Bool(true)})
+		if err != nil {
+			return fmt.Errorf("read back ssm parameter %s version %d: %w", name, number, err)
+		}
+		if !bytes.Equal([]byte(aws.ToString(back.Parameter.Value)), body) {
+			return fmt.Errorf("ssm parameter %s version %d: %w", name, number, inventory.ErrReadBack)
+		}
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	back, err := s.api.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(fmt.Sprintf("%s:%d", name, number)),
-		WithDecryption: aws.Bool(true)})
-	if err != nil {
-		return fmt.Errorf("read back ssm parameter %s version %d: %w", name, number, err)
-	}
-	if !bytes.Equal([]byte(aws.ToString(back.Parameter.Value)), body) {
-		return fmt.Errorf("ssm parameter %s version %d: %w", name, number, inventory.ErrReadBack)
-	}
-	return nil
 }
 
 // parseApplied decodes a stored apply record and checks that it is env's.

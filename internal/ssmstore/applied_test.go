@@ -45,13 +45,13 @@ func TestAppliedRoundTrip(t *testing.T) {
 	assert.Equal(t, appliedName, st.AppliedName("prod"))
 
 	// The way apply uses it: read-modify-write under the lease.
-	release, err := st.Acquire(ctx, "prod", "pipeline 42", 10*time.Minute)
+	prod, err := st.Acquire(ctx, "prod", "pipeline 42", 10*time.Minute)
 	require.NoError(t, err)
 	a, err := st.GetApplied(ctx, "prod")
 	require.NoError(t, err)
 	a.Start("infrastructure", inventory.ApplyMark{Commit: "c1", At: appliedAt, Run: "https://ci.example.test/1"})
-	require.NoError(t, st.PutApplied(ctx, "prod", a))
-	require.NoError(t, release(ctx))
+	require.NoError(t, st.PutApplied(ctx, prod, a))
+	require.NoError(t, prod.Release(ctx))
 
 	vs := srv.Versions(appliedName)
 	require.Len(t, vs, 1)
@@ -68,7 +68,7 @@ func TestAppliedRoundTrip(t *testing.T) {
 	assert.Contains(t, got.Interrupted(), "infrastructure", "a later run sees the apply in progress")
 
 	got.Finish("infrastructure", inventory.ApplyMark{Commit: "c1", At: appliedAt.Add(time.Minute), InventoryVersion: 4})
-	require.NoError(t, st.PutApplied(ctx, "prod", got))
+	require.NoError(t, st.PutApplied(ctx, claim(t, st, "prod"), got))
 	assert.Len(t, srv.Versions(appliedName), 2, "each write is a version")
 	again, err := st.GetApplied(ctx, "prod")
 	require.NoError(t, err)
@@ -117,11 +117,12 @@ func TestAppliedFaults(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := ssmtest.NewServer(t)
 			st := newStore(t, srv, ssmstore.Options{})
+			prod := claim(t, st, "prod")
 			if tt.get {
-				require.NoError(t, st.PutApplied(t.Context(), "prod", started()))
+				require.NoError(t, st.PutApplied(t.Context(), prod, started()))
 			}
-			before := srv.Calls(tt.op)
-			srv.FailNext(tt.op, tt.n, tt.fault)
+			before := srv.CallsOn(tt.op, appliedName)
+			srv.FailNextOn(tt.op, appliedName, tt.n, tt.fault)
 			var err error
 			if tt.get {
 				var a *inventory.Applied
@@ -130,14 +131,14 @@ func TestAppliedFaults(t *testing.T) {
 					assert.Equal(t, started(), a)
 				}
 			} else {
-				err = st.PutApplied(t.Context(), "prod", started())
+				err = st.PutApplied(t.Context(), prod, started())
 			}
 			if tt.wantError != "" {
 				assert.ErrorContains(t, err, tt.wantError)
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, tt.n+1, srv.Calls(tt.op)-before, "retried until it went through")
+			assert.Equal(t, tt.n+1, srv.CallsOn(tt.op, appliedName)-before, "retried until it went through")
 			v, ok := srv.Value(appliedName)
 			require.True(t, ok)
 			want, err := started().Marshal()
@@ -193,8 +194,8 @@ func TestPutAppliedRejects(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := ssmtest.NewServer(t)
 			st := newStore(t, srv, ssmstore.Options{})
-			assert.ErrorContains(t, st.PutApplied(t.Context(), "prod", tt.a), tt.wantError)
-			assert.Equal(t, 0, srv.Calls("PutParameter"), "nothing written")
+			assert.ErrorContains(t, st.PutApplied(t.Context(), claim(t, st, "prod"), tt.a), tt.wantError)
+			assert.Equal(t, 0, srv.CallsOn("PutParameter", appliedName), "nothing written")
 		})
 	}
 }
@@ -203,7 +204,7 @@ func TestAppliedReadBackMismatch(t *testing.T) {
 	srv := ssmtest.NewServer(t)
 	st := newStore(t, srv, ssmstore.Options{})
 	srv.Tamper(func(_ string, _ int64, value string) string { return strings.Replace(value, `"c1"`, `"c0"`, 1) })
-	err := st.PutApplied(t.Context(), "prod", started())
+	err := st.PutApplied(t.Context(), claim(t, st, "prod"), started())
 	require.ErrorIs(t, err, inventory.ErrReadBack)
 	assert.EqualError(t, err, "ssm parameter "+appliedName+" version 1: "+inventory.ErrReadBack.Error())
 }
@@ -237,12 +238,12 @@ func TestAppliedTiers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := ssmtest.NewServer(t)
 			st := newStore(t, srv, ssmstore.Options{})
-			err := st.PutApplied(t.Context(), "prod", manyStacks(tt.stacks))
+			err := st.PutApplied(t.Context(), claim(t, st, "prod"), manyStacks(tt.stacks))
 			if tt.tooLarge {
 				require.ErrorIs(t, err, ssmstore.ErrTooLarge)
 				assert.ErrorContains(t, err, fmt.Sprintf("the apply record of %d stacks is", tt.stacks))
 				assert.ErrorContains(t, err, "more than the 8192 bytes ssm parameter "+appliedName+" can hold")
-				assert.Equal(t, 0, srv.Calls("PutParameter"), "nothing written")
+				assert.Equal(t, 0, srv.CallsOn("PutParameter", appliedName), "nothing written")
 				return
 			}
 			require.NoError(t, err)
@@ -259,8 +260,9 @@ func TestAppliedTiers(t *testing.T) {
 	// downgrade a parameter).
 	srv := ssmtest.NewServer(t)
 	st := newStore(t, srv, ssmstore.Options{})
-	require.NoError(t, st.PutApplied(t.Context(), "prod", manyStacks(20)))
-	require.NoError(t, st.PutApplied(t.Context(), "prod", manyStacks(1)))
+	prod := claim(t, st, "prod")
+	require.NoError(t, st.PutApplied(t.Context(), prod, manyStacks(20)))
+	require.NoError(t, st.PutApplied(t.Context(), prod, manyStacks(1)))
 	vs := srv.Versions(appliedName)
 	require.Len(t, vs, 2)
 	assert.Equal(t, "Advanced", vs[1].Tier)

@@ -13,7 +13,10 @@
 //
 // Writers serialize through a lease: a String parameter next to the
 // document, named "<name>.lock", that holds the holder's name, a random token
-// and an expiry. See Store.Acquire.
+// and an expiry, renewed while the writer lives. Put and PutApplied take the
+// claim Acquire returned and write only while the lock holds its token. SSM
+// has no conditional write; Store.Acquire says what the lease relies on
+// instead, and the window that remains.
 //
 // The apply record (inventory.Applied: per stack, the commit of the last
 // successful apply and the apply in progress) is another parameter next to

@@ -82,14 +82,14 @@ func TestTakeoverRace(t *testing.T) {
 				Now: func() time.Time { return start.Add(2 * time.Minute) }})
 			require.NoError(t, err)
 
-			release, err := st.Acquire(t.Context(), "prod", "us", time.Minute)
+			claim, err := st.Acquire(t.Context(), "prod", "us", time.Minute)
 			if tt.wantHeld {
 				var held *inventory.HeldError
 				require.ErrorAs(t, err, &held)
 				assert.Equal(t, tt.wantHolder, held.Holder)
 			} else {
 				require.NoError(t, err)
-				defer func() { require.NoError(t, release(t.Context())) }()
+				defer func() { require.NoError(t, claim.Release(t.Context())) }()
 			}
 			v, ok := srv.Value(lock)
 			require.True(t, ok)

@@ -27,7 +27,7 @@ func TestAcquireRelease(t *testing.T) {
 	st := newStore(t, srv, ssmstore.Options{Now: clk.Now})
 	ctx := t.Context()
 
-	release, err := st.Acquire(ctx, "prod", "pipeline 42", 10*time.Minute)
+	first, err := st.Acquire(ctx, "prod", "pipeline 42", 10*time.Minute)
 	require.NoError(t, err)
 	v, ok := srv.Value(lockName)
 	require.True(t, ok, "the lock is a sibling parameter")
@@ -48,16 +48,16 @@ func TestAcquireRelease(t *testing.T) {
 
 	other, err := st.Acquire(ctx, "staging", "pipeline 43", time.Minute)
 	require.NoError(t, err, "environments lock separately")
-	require.NoError(t, other(ctx))
+	require.NoError(t, other.Release(ctx))
 
-	require.NoError(t, release(ctx))
+	require.NoError(t, first.Release(ctx))
 	_, ok = srv.Value(lockName)
 	assert.False(t, ok, "released")
-	require.NoError(t, release(ctx), "release twice")
+	require.NoError(t, first.Release(ctx), "release twice")
 
 	again, err := st.Acquire(ctx, "prod", "pipeline 43", time.Minute)
 	require.NoError(t, err)
-	require.NoError(t, again(ctx))
+	require.NoError(t, again.Release(ctx))
 }
 
 func TestAcquireExpired(t *testing.T) {
@@ -68,13 +68,13 @@ func TestAcquireExpired(t *testing.T) {
 		{
 			name: "expired lease is taken over",
 			setup: func(t *testing.T, st *ssmstore.Store, _ *ssmtest.Server, clk *clock) func(t *testing.T) {
-				oldRelease, err := st.Acquire(t.Context(), "prod", "crashed job", time.Minute)
+				old, err := st.Acquire(t.Context(), "prod", "crashed job", time.Minute)
 				require.NoError(t, err)
 				clk.Advance(time.Minute)
 				return func(t *testing.T) {
-					err := oldRelease(t.Context())
+					err := old.Release(t.Context())
 					assert.ErrorIs(t, err, inventory.ErrLeaseLost)
-					assert.ErrorContains(t, err, "held by new job")
+					assert.ErrorContains(t, err, "new job holds it since 2026-06-01T12:01:00Z")
 				}
 			},
 		},
@@ -94,14 +94,14 @@ func TestAcquireExpired(t *testing.T) {
 			clk := newClock()
 			st := newStore(t, srv, ssmstore.Options{Now: clk.Now})
 			check := tt.setup(t, st, srv, clk)
-			release, err := st.Acquire(t.Context(), "prod", "new job", time.Minute)
+			claim, err := st.Acquire(t.Context(), "prod", "new job", time.Minute)
 			require.NoError(t, err)
 			v, _ := srv.Value(lockName)
 			lease, err := inventory.ParseLease([]byte(v))
 			require.NoError(t, err)
 			assert.Equal(t, "new job", lease.Holder)
 			check(t)
-			require.NoError(t, release(t.Context()))
+			require.NoError(t, claim.Release(t.Context()))
 		})
 	}
 }
@@ -124,10 +124,10 @@ func TestAcquireWait(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := ssmtest.NewServer(t)
 			holder := newStore(t, srv, ssmstore.Options{})
-			release, err := holder.Acquire(t.Context(), "prod", "first", time.Hour)
+			first, err := holder.Acquire(t.Context(), "prod", "first", time.Hour)
 			require.NoError(t, err)
 			if tt.releaseIn > 0 {
-				time.AfterFunc(tt.releaseIn, func() { _ = release(t.Context()) })
+				time.AfterFunc(tt.releaseIn, func() { _ = first.Release(t.Context()) })
 			}
 			waiter := newStore(t, srv, ssmstore.Options{LockWait: tt.wait, LockPoll: 10 * time.Millisecond})
 			ctx := t.Context()
@@ -144,7 +144,7 @@ func TestAcquireWait(t *testing.T) {
 				assert.ErrorIs(t, err, inventory.ErrLocked)
 			default:
 				require.NoError(t, err)
-				require.NoError(t, got(t.Context()))
+				require.NoError(t, got.Release(t.Context()))
 			}
 		})
 	}

@@ -24,14 +24,25 @@ const (
 // largestKeys is how many keys a TooLargeError names.
 const largestKeys = 5
 
-// Put stores doc as the environment's inventory. When the stored document
-// has the same content (ignoring commit and creation time) nothing is written
-// and the result has Written false. Otherwise it writes a new version in the
-// smallest tier that fits, labels it with the commit, reads it back and
-// compares the bytes: a difference is an error matching inventory.ErrReadBack.
-// A document over 8192 bytes is a *TooLargeError.
-func (s *Store) Put(ctx context.Context, env string, doc *inventory.Document) (inventory.PutResult, error) {
+// Put stores doc as the inventory of the claim's environment, as a write
+// fenced by the claim (see Acquire): nothing is written unless the lock
+// holds the claim's token right before, and the lock is read again right
+// after; a loss is an error matching inventory.ErrLeaseLost that names the
+// run holding the lock. When the stored document has the same content
+// (ignoring commit and creation time) nothing is written and the result has
+// Written false. Otherwise it writes a new version in the smallest tier that
+// fits, labels it with the commit, reads it back and compares the bytes: a
+// difference is an error matching inventory.ErrReadBack. A document over
+// 8192 bytes is a *TooLargeError.
+func (s *Store) Put(ctx context.Context, c *inventory.Claim, doc *inventory.Document) (inventory.PutResult, error) {
+	env, err := s.claimed(c, "put inventory")
+	if err != nil {
+		return inventory.PutResult{}, err
+	}
 	name := s.Name(env)
+	if doc == nil {
+		return inventory.PutResult{}, fmt.Errorf("put inventory to ssm parameter %s: the document is nil", name)
+	}
 	if doc.Environment != env {
 		return inventory.PutResult{}, fmt.Errorf("put inventory to ssm parameter %s: the document is for environment %q, not %q",
 			name, doc.Environment, env)
@@ -44,6 +55,22 @@ func (s *Store) Put(ctx context.Context, env string, doc *inventory.Document) (i
 	if err != nil {
 		return inventory.PutResult{}, err
 	}
+	var res inventory.PutResult
+	err = c.Write(ctx, func(ctx context.Context) error {
+		var err error
+		res, err = s.put(ctx, env, doc, body, tier)
+		return err
+	})
+	if err != nil {
+		return inventory.PutResult{}, err
+	}
+	return res, nil
+}
+
+// put writes doc (encoded as body, for tier) unless the same content is
+// stored; the caller holds the lease.
+func (s *Store) put(ctx context.Context, env string, doc *inventory.Document, body []byte, tier types.ParameterTier) (inventory.PutResult, error) {
+	name := s.Name(env)
 	cur, ver, err := s.Get(ctx, env)
 	switch {
 	case err == nil && cur.SameContent(doc):

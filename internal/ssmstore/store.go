@@ -54,7 +54,7 @@ func newStore(api ssmAPI, opts Options) (*Store, error) {
 	if opts.LockPoll <= 0 {
 		opts.LockPoll = 5 * time.Second
 	}
-	return &Store{api: api, opts: opts}, nil
+	return &Store{api: guardedAPI{api}, opts: opts}, nil
 }
 
 // NewFromEnv returns a store whose client is configured the standard AWS

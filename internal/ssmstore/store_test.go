@@ -1,6 +1,7 @@
 package ssmstore_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -51,6 +52,15 @@ func newStore(t *testing.T, srv *ssmtest.Server, opts ssmstore.Options) *ssmstor
 	return st
 }
 
+// claim takes env's lease for a test; it is released at cleanup.
+func claim(t *testing.T, st *ssmstore.Store, env string) *inventory.Claim {
+	t.Helper()
+	c, err := st.Acquire(t.Context(), env, "test run", time.Hour)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Release(context.Background()) })
+	return c
+}
+
 func document(t *testing.T, env, commit string, values map[string]string) *inventory.Document {
 	t.Helper()
 	outs := map[string]inventory.Output{}
@@ -75,8 +85,9 @@ func TestPutGetHistory(t *testing.T) {
 	_, err = st.History(ctx, "prod")
 	require.ErrorIs(t, err, inventory.ErrNotFound)
 
+	prod := claim(t, st, "prod")
 	first := document(t, "prod", "c1", map[string]string{"db": `{"host":"a"}`})
-	res, err := st.Put(ctx, "prod", first)
+	res, err := st.Put(ctx, prod, first)
 	require.NoError(t, err)
 	assert.True(t, res.Written)
 	assert.Equal(t, int64(1), res.Version.Number)
@@ -101,14 +112,14 @@ func TestPutGetHistory(t *testing.T) {
 
 	// Same content at another commit: nothing is written.
 	puts := srv.Calls("PutParameter")
-	res, err = st.Put(ctx, "prod", document(t, "prod", "c2", map[string]string{"db": `{ "host": "a" }`}))
+	res, err = st.Put(ctx, prod, document(t, "prod", "c2", map[string]string{"db": `{ "host": "a" }`}))
 	require.NoError(t, err)
 	assert.False(t, res.Written)
 	assert.Equal(t, int64(1), res.Version.Number)
 	assert.Equal(t, puts, srv.Calls("PutParameter"), "no PutParameter for an unchanged document")
 
 	second := document(t, "prod", "c3", map[string]string{"db": `{"host":"b"}`})
-	res, err = st.Put(ctx, "prod", second)
+	res, err = st.Put(ctx, prod, second)
 	require.NoError(t, err)
 	assert.True(t, res.Written)
 	assert.Equal(t, int64(2), res.Version.Number)
@@ -137,14 +148,21 @@ func TestEnvironments(t *testing.T) {
 	srv := ssmtest.NewServer(t)
 	st := newStore(t, srv, ssmstore.Options{})
 	ctx := t.Context()
+	claims := map[string]*inventory.Claim{"prod": claim(t, st, "prod"), "staging": claim(t, st, "staging")}
 	for _, env := range []string{"prod", "staging"} {
-		_, err := st.Put(ctx, env, document(t, env, "c", map[string]string{"env": `"` + env + `"`}))
+		_, err := st.Put(ctx, claims[env], document(t, env, "c", map[string]string{"env": `"` + env + `"`}))
 		require.NoError(t, err)
 		_, ok := srv.Value("/meltano/" + env + "/inventory")
 		assert.True(t, ok, env)
 	}
-	_, err := st.Put(ctx, "prod", document(t, "staging", "c", nil))
+	_, err := st.Put(ctx, claims["prod"], document(t, "staging", "c", nil))
 	assert.ErrorContains(t, err, `the document is for environment "staging", not "prod"`)
+	_, err = st.Put(ctx, nil, document(t, "prod", "c", nil))
+	assert.EqualError(t, err, "put inventory: no inventory lease: acquire the environment's lease first")
+	other := newStore(t, srv, ssmstore.Options{Name: "/other/{environment}/inventory"})
+	_, err = st.Put(ctx, claim(t, other, "prod"), document(t, "prod", "c", nil))
+	assert.EqualError(t, err, "put inventory of prod: the lease is on /other/prod/inventory.lock, "+
+		"not on this store's lock /meltano/prod/inventory.lock")
 
 	shared := newStore(t, srv, ssmstore.Options{Name: "/meltano/prod/inventory"})
 	_, _, err = shared.Get(ctx, "staging")
@@ -178,12 +196,13 @@ func TestTiers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := ssmtest.NewServer(t)
 			st := newStore(t, srv, ssmstore.Options{})
+			prod := claim(t, st, "prod")
 			if tt.prior != nil {
-				_, err := st.Put(t.Context(), "prod", document(t, "prod", "p", tt.prior))
+				_, err := st.Put(t.Context(), prod, document(t, "prod", "p", tt.prior))
 				require.NoError(t, err)
 			}
-			before := srv.Calls("PutParameter")
-			res, err := st.Put(t.Context(), "prod", document(t, "prod", "c", tt.values))
+			before := srv.CallsOn("PutParameter", "/meltano/prod/inventory")
+			res, err := st.Put(t.Context(), prod, document(t, "prod", "c", tt.values))
 			if tt.wantError != nil {
 				require.ErrorIs(t, err, ssmstore.ErrTooLarge)
 				var tl *ssmstore.TooLargeError
@@ -191,14 +210,14 @@ func TestTiers(t *testing.T) {
 				for _, s := range tt.wantError {
 					assert.ErrorContains(t, err, s)
 				}
-				assert.Equal(t, before, srv.Calls("PutParameter"), "nothing written")
+				assert.Equal(t, before, srv.CallsOn("PutParameter", "/meltano/prod/inventory"), "nothing written")
 				return
 			}
 			require.NoError(t, err)
 			assert.True(t, res.Written)
 			vs := srv.Versions("/meltano/prod/inventory")
 			assert.Equal(t, tt.wantTier, vs[len(vs)-1].Tier)
-			assert.Equal(t, tt.wantPuts, srv.Calls("PutParameter")-before)
+			assert.Equal(t, tt.wantPuts, srv.CallsOn("PutParameter", "/meltano/prod/inventory")-before)
 		})
 	}
 }
@@ -224,8 +243,10 @@ func TestFaults(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := ssmtest.NewServer(t)
 			st := newStore(t, srv, ssmstore.Options{})
-			srv.FailNext(tt.op, tt.n, tt.fault)
-			res, err := st.Put(t.Context(), "prod", document(t, "prod", "c", map[string]string{"a": `1`}))
+			prod := claim(t, st, "prod")
+			const name = "/meltano/prod/inventory"
+			srv.FailNextOn(tt.op, name, tt.n, tt.fault)
+			res, err := st.Put(t.Context(), prod, document(t, "prod", "c", map[string]string{"a": `1`}))
 			if tt.wantError != "" {
 				assert.ErrorContains(t, err, tt.wantError)
 				return
@@ -233,7 +254,7 @@ func TestFaults(t *testing.T) {
 			require.NoError(t, err)
 			assert.True(t, res.Written)
 			assert.Equal(t, int64(1), res.Version.Number)
-			assert.Equal(t, tt.n+1, srv.Calls(tt.op)-map[string]int{"GetParameter": 1}[tt.op])
+			assert.Equal(t, tt.n+1, srv.CallsOn(tt.op, name)-map[string]int{"GetParameter": 1}[tt.op])
 		})
 	}
 }
@@ -242,7 +263,7 @@ func TestReadBackMismatch(t *testing.T) {
 	srv := ssmtest.NewServer(t)
 	st := newStore(t, srv, ssmstore.Options{})
 	srv.Tamper(func(_ string, _ int64, value string) string { return strings.Replace(value, `"a":1`, `"a":2`, 1) })
-	_, err := st.Put(t.Context(), "prod", document(t, "prod", "c", map[string]string{"a": `1`}))
+	_, err := st.Put(t.Context(), claim(t, st, "prod"), document(t, "prod", "c", map[string]string{"a": `1`}))
 	require.ErrorIs(t, err, inventory.ErrReadBack)
 	assert.EqualError(t, err, "ssm parameter /meltano/prod/inventory version 1: "+inventory.ErrReadBack.Error())
 }
@@ -250,8 +271,9 @@ func TestReadBackMismatch(t *testing.T) {
 func TestVersionLimit(t *testing.T) {
 	srv := ssmtest.NewServer(t)
 	st := newStore(t, srv, ssmstore.Options{})
+	prod := claim(t, st, "prod")
 	for i := range 101 {
-		res, err := st.Put(t.Context(), "prod", document(t, "prod", fmt.Sprintf("c%d", i), map[string]string{"i": fmt.Sprint(i)}))
+		res, err := st.Put(t.Context(), prod, document(t, "prod", fmt.Sprintf("c%d", i), map[string]string{"i": fmt.Sprint(i)}))
 		require.NoError(t, err, "put %d", i)
 		require.Equal(t, int64(i+1), res.Version.Number)
 	}
@@ -283,7 +305,7 @@ func TestNewFromEnv(t *testing.T) {
 	}
 	st, err := ssmstore.NewFromEnv(t.Context(), "eu-west-1", ssmstore.Options{Name: paramName})
 	require.NoError(t, err)
-	_, err = st.Put(t.Context(), "prod", document(t, "prod", "c", map[string]string{"a": `1`}))
+	_, err = st.Put(t.Context(), claim(t, st, "prod"), document(t, "prod", "c", map[string]string{"a": `1`}))
 	require.NoError(t, err)
 	vs := srv.Versions("/meltano/prod/inventory")
 	require.Len(t, vs, 1)
@@ -299,7 +321,7 @@ func TestClientPut(t *testing.T) {
 	srv := ssmtest.NewServer(t)
 	st := newStore(t, srv, ssmstore.Options{})
 	doc := document(t, "prod", "abc", map[string]string{"a": `1`})
-	_, err := st.Put(t.Context(), "prod", doc)
+	_, err := st.Put(t.Context(), claim(t, st, "prod"), doc)
 	require.NoError(t, err)
 	out, err := srv.Client().GetParameter(t.Context(), &ssm.GetParameterInput{
 		Name: aws.String("/meltano/prod/inventory:commit-abc"), WithDecryption: aws.Bool(true)})

@@ -14,8 +14,16 @@
 // name:label), history pagination and SecureString values that come back
 // encrypted unless decryption is asked for.
 //
+// Like the service, it has no conditional write: PutParameter with
+// Overwrite replaces whatever is there, and DeleteParameter deletes it; what
+// it guarantees is that a PutParameter without Overwrite creates a parameter
+// at most once and that versions are numbered one by one, in the order the
+// writes are applied (from 1 again after a parameter is deleted).
+//
 // Tests can make the next calls of an operation fail (throttling, server
-// errors), count calls per operation, rewrite values on their way out and
-// inspect what is stored. Signatures are not verified; the Authorization
+// errors), on any parameter or on one, count calls per operation and per
+// parameter, run a function before each request (to land another client's
+// request first), rewrite values on their way out and inspect what is
+// stored. Signatures are not verified; the Authorization
 // header must only be present and name the ssm service.
 package ssmtest

@@ -59,10 +59,19 @@ type Server struct {
 	mu     sync.Mutex
 	params map[string]*parameter
 	calls  map[string]int
-	faults map[string][]Fault
+	faults map[string][]fault
 	tamper func(name string, version int64, value string) string
+	before func(op, name string)
+	after  func(op, name string)
 	now    func() time.Time
 	reqs   uint64
+}
+
+// fault is a queued Fault, for the requests on parameter name (any
+// parameter when empty).
+type fault struct {
+	Fault
+	name string
 }
 
 // NewServer starts a server that tb closes at cleanup.
@@ -71,7 +80,7 @@ func NewServer(tb testing.TB) *Server {
 	s := &Server{
 		params: map[string]*parameter{},
 		calls:  map[string]int{},
-		faults: map[string][]Fault{},
+		faults: map[string][]fault{},
 		now:    time.Now,
 	}
 	s.srv = httptest.NewServer(s)
@@ -105,11 +114,16 @@ func (s *Server) SetClock(now func() time.Time) {
 
 // FailNext makes the next n calls of the operation (such as "PutParameter")
 // return f instead of running.
-func (s *Server) FailNext(op string, n int, f Fault) {
+func (s *Server) FailNext(op string, n int, f Fault) { s.FailNextOn(op, "", n, f) }
+
+// FailNextOn makes the next n calls of the operation on the parameter name
+// (without a ":version" or ":label" selector) return f instead of running;
+// calls on other parameters run. An empty name means any parameter.
+func (s *Server) FailNextOn(op, name string, n int, f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for range n {
-		s.faults[op] = append(s.faults[op], f)
+		s.faults[op] = append(s.faults[op], fault{Fault: f, name: name})
 	}
 }
 
@@ -118,6 +132,35 @@ func (s *Server) Calls(op string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[op]
+}
+
+// CallsOn returns how many requests of the operation named the parameter
+// (with or without a selector), failed ones included.
+func (s *Server) CallsOn(op, name string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[op+" "+name]
+}
+
+// Before makes the server call fn with the operation and the parameter name
+// (without a selector) of every request, before it runs it; nil stops it.
+// fn runs on the request's goroutine and may make requests to the server
+// itself, to play another client whose request lands first; those requests
+// call fn too.
+func (s *Server) Before(fn func(op, name string)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.before = fn
+}
+
+// After makes the server call fn with the operation and the parameter name
+// of every request it ran, after running it and before answering: the
+// client has not seen the answer yet, as if it were paused right after its
+// request took effect. fn may make requests to the server, like Before's.
+func (s *Server) After(fn func(op, name string)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.after = fn
 }
 
 // Tamper makes GetParameter and GetParameterHistory return fn's result
@@ -214,11 +257,28 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	var probe struct{ Name string }
+	_ = json.Unmarshal(body, &probe)
+	name, _, _ := strings.Cut(probe.Name, ":")
+
+	s.mu.Lock()
+	before := s.before
+	s.mu.Unlock()
+	if before != nil {
+		before(op, name)
+	}
+
 	s.mu.Lock()
 	s.calls[op]++
+	s.calls[op+" "+name]++
 	var fault *Fault
-	if q := s.faults[op]; len(q) > 0 {
-		fault, s.faults[op] = &q[0], q[1:]
+	q := s.faults[op]
+	for i, f := range q {
+		if f.name == "" || f.name == name {
+			fault = &f.Fault
+			s.faults[op] = append(q[:i:i], q[i+1:]...)
+			break
+		}
 	}
 	now := s.now()
 	s.reqs++
@@ -231,6 +291,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	out, aerr := h(s, call{body: body, user: user, now: now})
+	s.mu.Lock()
+	after := s.after
+	s.mu.Unlock()
+	if after != nil {
+		after(op, name)
+	}
 	if aerr != nil {
 		writeError(w, aerr)
 		return

@@ -377,6 +377,57 @@ func TestFaults(t *testing.T) {
 	}
 }
 
+func TestFaultsOnOneParameter(t *testing.T) {
+	s := ssmtest.NewServer(t)
+	c := s.Client()
+	put(t, c, "/a", "1", false)
+	put(t, c, "/b", "2", false)
+	s.FailNextOn("GetParameter", "/b", 2, ssmtest.Throttling)
+	for _, name := range []string{"/a", "/b", "/b:1"} {
+		_, err := c.GetParameter(t.Context(), &ssm.GetParameterInput{Name: aws.String(name)})
+		require.NoError(t, err, "retried through")
+	}
+	assert.Equal(t, 1, s.CallsOn("GetParameter", "/a"), "other parameters are not hit")
+	assert.Equal(t, 4, s.CallsOn("GetParameter", "/b"), "two failures, then two calls, one with a selector")
+	assert.Equal(t, 5, s.Calls("GetParameter"))
+	assert.Equal(t, 1, s.CallsOn("PutParameter", "/b"))
+}
+
+// TestBeforeAndAfter lands another client's write before a request, and
+// right after a request took effect but before its client sees the answer.
+func TestBeforeAndAfter(t *testing.T) {
+	s := ssmtest.NewServer(t)
+	c, other := s.Client(), s.Client()
+	put(t, c, "/lock", "mine", false)
+	var seen []string
+	s.Before(func(op, name string) {
+		seen = append(seen, "before "+op+" "+name)
+		if op == "DeleteParameter" {
+			put(t, other, "/lock", "theirs", true) // lands first
+			s.Before(nil)
+		}
+	})
+	_, err := c.DeleteParameter(t.Context(), &ssm.DeleteParameterInput{Name: aws.String("/lock")})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"before DeleteParameter /lock", "before PutParameter /lock"}, seen)
+	_, ok := s.Value("/lock")
+	assert.False(t, ok, "the delete hit the other client's write: there is no conditional delete")
+
+	put(t, c, "/lock", "mine", false)
+	s.After(func(op, name string) {
+		if op == "GetParameter" {
+			s.After(nil)
+			put(t, other, "/lock", "theirs", true)
+		}
+	})
+	out, err := c.GetParameter(t.Context(), &ssm.GetParameterInput{Name: aws.String("/lock"), WithDecryption: aws.Bool(true)})
+	require.NoError(t, err)
+	assert.Equal(t, "mine", aws.ToString(out.Parameter.Value), "the answer is from before the other write")
+	v, _ := s.Value("/lock")
+	assert.Equal(t, "theirs", v)
+	assert.Equal(t, int64(2), s.Versions("/lock")[1].Number)
+}
+
 func TestTamper(t *testing.T) {
 	s := ssmtest.NewServer(t)
 	c := s.Client()

@@ -3,11 +3,12 @@ package terraform
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
+	"slices"
 	"time"
 
 	"github.com/tierdeploy/tierdeploy/internal/plan"
@@ -24,15 +25,17 @@ type PlanOptions struct {
 	RefreshOnly bool
 }
 
-// Plan plans the stage into a plan file in WorkDir and reads it back.
+// Plan plans the stage into a plan file in WorkDir and reads it back as
+// JSON.
 //
 // The Result holds: HasChanges, from the exit status of -detailed-exitcode
 // (an output-only change is a change; for a refresh-only plan it means
 // drift); Counts, Resources and Outputs, from the plan's JSON (for a
 // refresh-only plan, Resources are the drifted resources, Counts are zero
 // and Notes say "refresh-only: N drifted"); Fingerprint (see
-// fingerprint.go); Secrets, every value Terraform marks sensitive; and Diff,
-// the text of show, with those values masked.
+// fingerprint.go); Secrets, every value Terraform marks sensitive and
+// Options.Secrets; and Diff, the text plan printed (the text show would
+// print; see plantext.go), with those values masked.
 //
 // A plan that fails returns a Result with Err set, the same error, and what
 // was known. The error is a *LockError when the state lock was held beyond
@@ -47,7 +50,9 @@ func (s *Stage) Plan(ctx context.Context, po PlanOptions) (plan.Result, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	start := time.Now()
-	res := plan.Result{Stack: s.opts.Stack, Kind: plan.Terraform, Name: s.name}
+	// The inventory's secrets are known from the start: a failure (a
+	// diagnostic that quotes one) is masked with them.
+	res := plan.Result{Stack: s.opts.Stack, Kind: plan.Terraform, Name: s.name, Secrets: slices.Clone(s.opts.Secrets)}
 	s.log.InfoContext(ctx, "terraform "+what+" started")
 	err := s.plan(ctx, po, &res)
 	res.Duration = time.Since(start)
@@ -79,44 +84,73 @@ func (s *Stage) plan(ctx context.Context, po PlanOptions, res *plan.Result) erro
 		return err
 	}
 	args := planArgs(file, s.opts.VarFiles, s.opts.LockTimeout, po.RefreshOnly)
-	code, out, err := s.exec(ctx, "plan", args, nil, true)
+	log := s.log.With("cmd", "plan")
+	stdout := newPlanStdout(func(line string) { log.InfoContext(ctx, line) })
+	code, out, err := s.exec(ctx, "plan", args, stdout, false)
+	stdout.lines.Close()
 	switch {
 	case err != nil:
 		return err
 	case code == 2:
 		res.HasChanges = true
 	case code != 0:
-		return out.failure("plan", code, s.opts.LockTimeout)
+		return out.planFailure(code, s.opts.LockTimeout)
 	}
 
-	// The two shows only read the plan file: run them side by side.
-	var js, text bytes.Buffer
-	var jsErr, textErr error
-	var wg sync.WaitGroup
-	wg.Go(func() { jsErr = s.command(ctx, "show -json", showJSONArgs(file), &js) })
-	wg.Go(func() { textErr = s.command(ctx, "show", showArgs(file), &text) })
-	wg.Wait()
-	if err := errors.Join(jsErr, textErr); err != nil {
+	var js bytes.Buffer
+	if err := s.command(ctx, "show -json", showJSONArgs(file), &js); err != nil {
 		return err
 	}
 	if err := os.WriteFile(file+".json", js.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("keep plan JSON: %w", err)
 	}
 
-	f, err := readPlan(js.Bytes(), po.RefreshOnly)
+	f, err := s.fp.read(js.Bytes(), po.RefreshOnly)
 	if err != nil {
 		return err
 	}
 	res.Counts = f.counts
 	res.Resources = f.resources
-	res.Outputs = f.outputs
+	res.Outputs = maskOutputs(f.outputs, redact.New(s.opts.Secrets...))
 	res.Fingerprint = plan.Fingerprint(plan.Terraform, f.lines)
-	res.Secrets = f.secrets
-	res.Diff = redact.New(f.secrets...).String(text.String())
+	res.Secrets = mergeSecrets(f.secrets, s.opts.Secrets)
+	mask := redact.New(res.Secrets...)
+	text, warnings := planText(stdout.String())
+	res.Diff = mask.String(text)
+	if warnings != "" {
+		log.WarnContext(ctx, mask.String(warnings))
+	}
 	if po.RefreshOnly {
 		res.Notes = append(res.Notes, fmt.Sprintf("refresh-only: %d drifted", f.drifted))
 	} else {
 		s.planFile = file
 	}
 	return nil
+}
+
+// mergeSecrets returns the values of a and b, sorted, without duplicates.
+func mergeSecrets(a, b []string) []string {
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// maskOutputs masks the stage's secrets in the values of output changes
+// (those Terraform marks are SensitiveValue already). A value that masking
+// would leave as invalid JSON becomes SensitiveValue whole.
+func maskOutputs(outs []plan.OutputChange, m *redact.Masker) []plan.OutputChange {
+	mask := func(v json.RawMessage) json.RawMessage {
+		if v == nil || !m.Contains(string(v)) {
+			return v
+		}
+		if masked := json.RawMessage(m.String(string(v))); json.Valid(masked) {
+			return masked
+		}
+		return json.RawMessage(`"` + SensitiveValue + `"`)
+	}
+	for i := range outs {
+		outs[i].Before = mask(outs[i].Before)
+		outs[i].After = mask(outs[i].After)
+	}
+	return outs
 }
