@@ -39,6 +39,22 @@ func New(opts Options) *Runner {
 	return &Runner{opts: opts, lib: policy.NewLibrary(opts.Config.Root, opts.PolicyTimeout)}
 }
 
+// Prepare compiles the policies of every tier in every environment, so that
+// a bad policy stops the run before anything is planned (and validate
+// reports it): the first *policy.Error (errors.Is policy.ErrInvalid). The
+// compiled policies are kept for Check.
+func (r *Runner) Prepare(ctx context.Context) error {
+	c := r.opts.Config
+	for i := range c.Tiers {
+		for _, env := range c.EnvironmentNames() {
+			if _, err := r.lib.Evaluator(ctx, c.Tiers[i].PolicyDirs(env)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // Stage is one planned stage and what its checks read.
 type Stage struct {
 	Result plan.Result

@@ -132,7 +132,11 @@ func TestCheckWithoutChecksAndBadPolicies(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, res.Checks)
 
+	require.NoError(t, New(Options{Config: cfg}).Prepare(t.Context()))
 	require.NoError(t, os.WriteFile(filepath.Join(cfg.Root, "policy", "helm", "kinds.rego"), []byte("package helm.kinds\n\ndeny contains x if {\n"), 0o644))
+	err = New(Options{Config: cfg}).Prepare(t.Context())
+	require.ErrorIs(t, err, policy.ErrInvalid)
+	assert.Contains(t, err.Error(), "policy/helm/kinds.rego:4")
 	_, _, err = New(Options{Config: cfg}).Check(t.Context(), Stack{Stack: plan.Stack{Tier: "project", Environment: "prod"}})
 	require.ErrorIs(t, err, policy.ErrInvalid)
 	assert.Contains(t, err.Error(), "policy/helm/kinds.rego:")
