@@ -60,7 +60,7 @@ func TestErrorWords(t *testing.T) {
 		&CommentError{Err: cause}:                                                          "the report was not posted on the pull or merge request (it is in the job summary and log): cause",
 		&IssueError{Err: cause}:                                                            "the drift issues were not updated (the report is in the job summary and log): cause",
 		&ReviewError{Msg: "read", Err: cause}:                                              "--require-reviewed: read: cause",
-		&CheckError{Failed: []Check{{Name: "a", Message: "b"}, {Name: "c", Message: "d"}}}: "2 check(s) failed: a: b; c: d",
+		&CheckError{Err: cause}:                                                            "the checks could not run: cause",
 	} {
 		assert.EqualError(t, err, want)
 		if u, ok := err.(interface{ Unwrap() error }); ok {

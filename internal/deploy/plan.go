@@ -21,6 +21,8 @@ type Plan struct {
 	Stacks []tier.Stack
 	// Commit is the commit planned, as the report names it.
 	Commit string
+	// Labels are the pull or merge request's labels, which checks read.
+	Labels []string
 	// Parallelism is how many stacks are planned at once.
 	Parallelism int
 	// WorkDir holds the run's plan files and data directories, outside the
@@ -37,6 +39,7 @@ func (p *Plan) Run(ctx context.Context) (*Outcome, error) {
 		return nil, errors.New("plan: no work directory")
 	}
 	r := newRun(p.Deps, CommandPlan, p.Commit, p.WorkDir, p.PluginCacheDir, p.Inventory)
+	r.labels = p.Labels
 	if err := r.checkStored(ctx, p.Stacks); err != nil {
 		return nil, err
 	}
@@ -82,6 +85,6 @@ func (r *run) planStack(ctx context.Context, s tier.Stack, before []*StackOutcom
 				return // later releases may need this one
 			}
 		}
-		r.check(ctx, out, in.inventory)
+		r.check(ctx, out, st, in.inventory)
 	})
 }
