@@ -453,7 +453,6 @@ func TestApplyFailures(t *testing.T) {
 	}
 }
 
-
 func TestApplyInterrupted(t *testing.T) {
 	w := newWorld(t)
 	st := newFakeStore()

@@ -276,8 +276,10 @@ func TestApplyChecks(t *testing.T) {
 			applied: false,
 		},
 		{
-			name:    "checks that cannot run are not applied",
-			answer:  func(p StackPlan) (check.Result, []string, error) { return check.Result{}, nil, context.DeadlineExceeded },
+			name: "checks that cannot run are not applied",
+			answer: func(p StackPlan) (check.Result, []string, error) {
+				return check.Result{}, nil, context.DeadlineExceeded
+			},
 			want:    []string{"infrastructure/prod failed: the checks could not run: context deadline exceeded"},
 			applied: false,
 		},
