@@ -35,6 +35,9 @@ type Deps struct {
 	// Terminal reports whether w is a terminal, and its width; nil means
 	// never.
 	Terminal func(w io.Writer) (ok bool, width int)
+	// Policies runs the checks of planned stacks and the policy tests; nil
+	// refuses a configuration that has policies or checks.
+	Policies Policies
 }
 
 // command is one subcommand.
@@ -46,12 +49,13 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"validate", "check tierdeploy.yaml", simple(runValidate)},
+		{"validate", "check tierdeploy.yaml and compile its policies", simple(runValidate)},
 		{"detect", "list the stacks a change affects, and why", simple(runDetect)},
 		{"plan", "plan the affected stacks and print the report", runPlan},
 		{"apply", "apply the stacks changed since their last apply, in order", runApply},
 		{"drift", "look for drift in every stack and keep one issue per drifting stack", runDrift},
 		{"inventory", "get, put, diff or list the versions of an environment's inventory", simple(runInventory)},
+		{"test-policies", "run the policies' tests (*_test.rego), as opa test does", runTestPolicies},
 		{"version", "print the version and the terraform binary in use", simple(runVersion)},
 	}
 }
@@ -122,7 +126,7 @@ Usage: tierdeploy [global flags] <command> [flags]
 Commands:
 `)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 Global flags:

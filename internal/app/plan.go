@@ -39,6 +39,10 @@ func runPlan(ctx context.Context, a *invocation) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	checks, err := a.checks(ctx, cfg)
+	if err != nil {
+		return result{}, err
+	}
 	d, err := a.detect(ctx, cfg, &o.sel)
 	if err != nil {
 		return result{}, err
@@ -47,7 +51,7 @@ func runPlan(ctx context.Context, a *invocation) (result, error) {
 		return result{}, err
 	}
 	a.log.Info("stacks selected", "count", len(d.Selection.Stacks))
-	p := &deploy.Plan{Stacks: d.Selection.Stacks, Commit: a.commit(ctx, cfg, d.Head), Parallelism: o.parallelism}
+	p := &deploy.Plan{Stacks: d.Selection.Stacks, Commit: a.commit(ctx, cfg, d.Head), Labels: sess.ev.Labels, Parallelism: o.parallelism}
 	if sess.ev.Fork {
 		a.log.Warn("the change comes from a fork: the inventory store is not read (it needs secrets); dependent tiers are planned against an empty inventory")
 	} else if a.deps.NewStore != nil && len(p.Stacks) > 0 && cfg.Publisher() != nil {
@@ -65,6 +69,7 @@ func runPlan(ctx context.Context, a *invocation) (result, error) {
 	p.WorkDir, p.PluginCacheDir = work.dir, a.pluginCache(work)
 
 	p.Deps = a.flowDeps(cfg, con)
+	p.Checks = checks
 	out, err := p.Run(ctx)
 	con.Close()
 	if err != nil {
