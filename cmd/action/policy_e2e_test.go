@@ -504,3 +504,56 @@ test_wrong if {
 	assert.Equal(t, app.ExitInput, code)
 	assert.Contains(t, stderr, "policy/size_test.rego:")
 }
+
+// TestHelmChecksReadTheRenderedRelease plans the example's chart, rendered
+// by the real Helm library, under a policy on its objects: a change to the
+// image tag that the policy denies fails the project stack.
+func TestHelmChecksReadTheRenderedRelease(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs OpenTofu and Helm")
+	}
+	offlineTofu(t)
+	clearCI(t)
+	r, base, _ := exampleRepo(t)
+	editFile(t, r, "tierdeploy.yaml", "    paths: [\"project/**\"]\n", "    paths: [\"project/**\"]\n    policies: [policy/helm]\n")
+	r.Write(map[string]string{"policy/helm/tags.rego": `# Images are pinned: no latest tag.
+package helm.tags
+
+deny contains msg if {
+	some obj in input.objects
+	obj.kind == "Deployment"
+	some c in obj.spec.template.spec.containers
+	endswith(c.image, ":latest")
+	msg := sprintf("Deployment/%s: container %s runs %s, which is not pinned", [obj.metadata.name, c.name, c.image])
+}
+
+warn contains msg if {
+	input.tierdeploy.kind == "helm"
+	msg := sprintf("release %s in %s renders %d objects", [input.tierdeploy.release.name, input.tierdeploy.release.namespace, count(input.objects)])
+}
+`, "project/values/staging.yaml": "image:\n  tag: latest\n"})
+	head := r.Commit("the latest image, checked")
+	gh := newFakeGitHub(t)
+	env := newGitHubEnv(t, gh, r)
+	env.pullRequest(base, head)
+	code, _, stderr := runCI(t, "plan", "--chdir", r.Dir, "--environment", "staging")
+	require.Equal(t, app.ExitFailed, code, stderr)
+	comments := gh.comments(7)
+	require.Len(t, comments, 1)
+	body := comments[0].Body
+	assert.Contains(t, body, "| `project/staging` | ❌ denied by checks |")
+	assert.Contains(t, body, "policy `helm.tags` on helm `app`: failed")
+	assert.Contains(t, body, "container web runs (known after apply)/shop:latest, which is not pinned",
+		"the registry comes from the inventory the plan predicts")
+	assert.Contains(t, body, "release app in app renders 3 objects")
+	assert.Contains(t, stderr, "1 of 2 stacks failed: project/staging")
+
+	r.Write(map[string]string{"project/values/staging.yaml": "image:\n  tag: \"1.8.3\"\n"})
+	head = r.Commit("a pinned image")
+	env.pullRequest(base, head)
+	code, _, stderr = runCI(t, "plan", "--chdir", r.Dir, "--environment", "staging")
+	require.Equal(t, app.ExitOK, code, stderr)
+	body = gh.comments(7)[0].Body
+	assert.NotContains(t, body, "denied")
+	assert.Contains(t, body, "⚠️ 1 warned")
+}
