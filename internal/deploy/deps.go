@@ -39,8 +39,14 @@ var ErrNoHelm = errors.New("Helm stages are not available in this build")
 // Toolchain finds the binaries the stages run and builds the stages
 // (cmd/action wires internal/terraform and internal/helm).
 type Toolchain interface {
-	// FindTerraform resolves the terraform or tofu binary a request asks
-	// for (see BinaryRequest).
+	// SelectTerraform decides which terraform or tofu binary a request
+	// runs without installing anything (Binary.Path is empty for a release
+	// still to be installed). The flows call it for every stack before any
+	// runs; an error wrapping a *RequestError means the request cannot be
+	// had as written.
+	SelectTerraform(ctx context.Context, req BinaryRequest) (Binary, error)
+	// FindTerraform returns the terraform or tofu binary a request asks
+	// for, installing it first when needed (see BinaryRequest).
 	FindTerraform(ctx context.Context, req BinaryRequest) (Binary, error)
 	NewTerraform(spec TerraformSpec) (TerraformStage, error)
 	NewHelm(spec HelmSpec) (HelmStage, error)

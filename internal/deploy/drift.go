@@ -36,6 +36,9 @@ func (d *Drift) Run(ctx context.Context) (*Outcome, error) {
 	if err := r.checkStored(ctx, d.Stacks); err != nil {
 		return nil, err
 	}
+	if err := r.chooseBinaries(ctx, d.Stacks); err != nil {
+		return nil, err
+	}
 	r.begin(d.Stacks)
 	start := r.now()
 	outs := schedule(ctx, len(d.Stacks), nil, d.Parallelism,

@@ -40,6 +40,9 @@ func (p *Plan) Run(ctx context.Context) (*Outcome, error) {
 	if err := r.checkStored(ctx, p.Stacks); err != nil {
 		return nil, err
 	}
+	if err := r.chooseBinaries(ctx, p.Stacks); err != nil {
+		return nil, err
+	}
 	r.begin(p.Stacks)
 	start := r.now()
 	outs := schedule(ctx, len(p.Stacks), prerequisites(p.Config, p.Stacks), p.Parallelism,

@@ -28,6 +28,9 @@ type run struct {
 
 	binMu sync.Mutex
 	bins  map[BinaryRequest]*binaryResult
+	// used is the choice of binary of each stack whose Terraform stage was
+	// built (Binary.Choice), for the report.
+	used map[plan.Stack]string
 }
 
 type binaryResult struct {
@@ -38,7 +41,7 @@ type binaryResult struct {
 
 func newRun(d Deps, cmd Command, commit, workDir, cache string, reader InventoryReader) *run {
 	r := &run{Deps: d, cmd: cmd, commit: commit, workDir: workDir, cache: cache, log: d.Log, now: d.Now,
-		inv: newInventories(reader), bins: map[BinaryRequest]*binaryResult{}}
+		inv: newInventories(reader), bins: map[BinaryRequest]*binaryResult{}, used: map[plan.Stack]string{}}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}
@@ -76,6 +79,7 @@ func (r *run) do(ctx context.Context, s tier.Stack, before []*StackOutcome, body
 	r.console.Started(key)
 	body(ctx, out)
 	out.Duration = r.now().Sub(start)
+	out.Tool = r.toolOf(key)
 	attrs := []any{"duration", out.Duration.Round(time.Millisecond), "changes", out.HasChanges(), "failed", out.Failed()}
 	if out.Skip != nil {
 		attrs = append(attrs, "skipped", string(out.Skip.Reason))

@@ -77,10 +77,11 @@ func (r *run) stages(ctx context.Context, s tier.Stack, in stagesInput) *stackSt
 // in the run's work directory (never in the repository: environments share
 // stage directories).
 func (r *run) terraformStage(ctx context.Context, s tier.Stack, t *config.Tier, in stagesInput) (TerraformStage, error) {
-	bin, err := r.terraformBinary(ctx, r.binaryRequest(s, t))
+	bin, err := r.terraformBinary(ctx, binaryRequest(r.Config, s, t))
 	if err != nil {
 		return nil, err
 	}
+	r.usedBinary(s, bin)
 	tf := t.Terraform
 	rel := config.Expand(tf.Dir, s.Environment)
 	spec := TerraformSpec{
@@ -112,14 +113,29 @@ func (r *run) terraformStage(ctx context.Context, s tier.Stack, t *config.Tier, 
 	return r.Tools.NewTerraform(spec)
 }
 
-// binaryRequest says which terraform binary a stack's Terraform runs.
-func (r *run) binaryRequest(s tier.Stack, t *config.Tier) BinaryRequest {
-	return BinaryRequest{Configured: r.Config.Terraform.Binary, Version: t.Terraform.Version,
-		Dir: config.Expand(t.Terraform.Dir, s.Environment)}
+// binaryRequest says which terraform binary a stack's Terraform runs: the
+// one place a request is built, for the flows, `tierdeploy version` and
+// `tierdeploy tools install`.
+func binaryRequest(cfg *config.Config, s tier.Stack, t *config.Tier) BinaryRequest {
+	req := BinaryRequest{Configured: cfg.Terraform.Binary, Version: t.Terraform.Version,
+		Root: cfg.Root, ConfigFile: cfg.File, Dir: config.Expand(t.Terraform.Dir, s.Environment)}
+	if p, ok := cfg.Position("terraform.binary"); ok {
+		req.ConfiguredLine = p.Line
+	}
+	for i := range cfg.Tiers {
+		if &cfg.Tiers[i] != t {
+			continue
+		}
+		if p, ok := cfg.Position(fmt.Sprintf("tiers[%d].terraform.version", i)); ok {
+			req.VersionLine = p.Line
+		}
+	}
+	return req
 }
 
-// terraformBinary resolves a binary, once per distinct request in a run
-// (stacks of one directory and version share it).
+// terraformBinary resolves a binary, installing it when needed, once per
+// distinct request in a run (stacks of one directory and version share
+// it).
 func (r *run) terraformBinary(ctx context.Context, req BinaryRequest) (Binary, error) {
 	r.binMu.Lock()
 	b, ok := r.bins[req]
@@ -131,7 +147,8 @@ func (r *run) terraformBinary(ctx context.Context, req BinaryRequest) (Binary, e
 	b.once.Do(func() {
 		b.bin, b.err = r.Tools.FindTerraform(ctx, req)
 		if b.err == nil {
-			r.log.Info("using terraform", "binary", b.bin.Path, "version", b.bin.Version, "dir", req.Dir)
+			r.log.Info("using terraform", "binary", b.bin.Path, "version", b.bin.Version, "dir", req.Dir,
+				"choice", b.bin.Choice, "location", b.bin.Location)
 		}
 	})
 	return b.bin, b.err

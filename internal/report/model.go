@@ -53,7 +53,9 @@ type stackModel struct {
 	skipped     string
 	stages      []*stageModel
 	fingerprint string
-	duration    time.Duration
+	// tool is StackReport.Tool, masked and on one line.
+	tool     string
+	duration time.Duration
 	// rank orders stacks by importance for the table and fingerprints.
 	rank int
 }
@@ -107,6 +109,10 @@ type invModel struct {
 	skipped string
 }
 
+// maxTool bounds the description of a stack's Terraform release in the
+// footer: its constraints and their places come from the repository.
+const maxTool = 300
+
 // outputter is implemented by errors that carry the full output of a failed
 // command, several lines, for a report.
 type outputter interface{ Output() string }
@@ -123,7 +129,7 @@ func newModel(in Input, durations bool) (*model, error) {
 	tidy := func(s string) string { return mask.String(sanitize(mask.String(s))) }
 
 	for _, sr := range in.Stacks {
-		st := &stackModel{stack: sr.Stack, skipped: tidy(sr.Skipped)}
+		st := &stackModel{stack: sr.Stack, skipped: tidy(sr.Skipped), tool: shorten(oneLine(tidy(sr.Tool)), m.ms, maxTool)}
 		for _, r := range sr.Reasons {
 			st.reasons = append(st.reasons, tidy(r))
 		}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"sort"
 	"strings"
 	"time"
 
@@ -21,9 +22,12 @@ type limits struct {
 	rows int
 	// prints is the number of stack fingerprints in the footer.
 	prints int
+	// tools is the number of stacks whose Terraform release the footer
+	// names (one entry names it for all when they agree).
+	tools int
 }
 
-var unlimited = limits{-1, -1, -1, -1, -1}
+var unlimited = limits{-1, -1, -1, -1, -1, -1}
 
 // layout is the fixed frame of a body.
 type layout struct {
@@ -146,6 +150,9 @@ func (m *model) page(lo layout, lim limits) (*page, *cuts) {
 		if m.commit != "" {
 			parts = append(parts, "Commit "+htmlCode(m.commit))
 		}
+		if tools := m.toolsPart(lim, c); tools != "" {
+			parts = append(parts, tools)
+		}
 		for _, st := range m.stacks {
 			if lim.prints >= 0 && st.rank >= lim.prints {
 				c.prints++
@@ -167,6 +174,50 @@ func (m *model) page(lo layout, lim limits) (*page, *cuts) {
 	}
 	p.CutNote = m.cutNote(c)
 	return p, c
+}
+
+// toolsPart names the Terraform or OpenTofu release of the stacks for the
+// footer: once when every stack that ran one ran the same, else per stack,
+// the most important first, as many as lim.tools allows.
+func (m *model) toolsPart(lim limits, c *cuts) string {
+	var with []*stackModel
+	for _, st := range m.stacks {
+		if st.tool != "" {
+			with = append(with, st)
+		}
+	}
+	if len(with) == 0 {
+		return ""
+	}
+	same := true
+	for _, st := range with {
+		same = same && st.tool == with[0].tool
+	}
+	if same {
+		if lim.tools == 0 {
+			c.tools++
+			c.items = append(c.items, "Terraform version: left out")
+			return ""
+		}
+		return "Terraform " + htmlCode(with[0].tool)
+	}
+	sort.SliceStable(with, func(i, j int) bool { return with[i].rank < with[j].rank })
+	var entries []string
+	for _, st := range with {
+		if lim.tools >= 0 && len(entries) >= lim.tools {
+			break
+		}
+		entries = append(entries, htmlCode(st.stack.String())+" "+htmlCode(st.tool))
+	}
+	if left := len(with) - len(entries); left > 0 {
+		c.tools += left
+		c.items = append(c.items, "Terraform versions: "+thousands(left)+" of "+plural(len(with), "stack", "stacks")+" left out")
+		if len(entries) == 0 {
+			return ""
+		}
+		entries = append(entries, plural(left, "more stack", "more stacks")+" not shown")
+	}
+	return "Terraform: " + strings.Join(entries, ", ")
 }
 
 // mergeLines joins consecutive one-line stages into one list.
