@@ -6,7 +6,7 @@ import "strings"
 type cuts struct {
 	items []string
 	// blocks counts the cut blocks by what they hold.
-	blocks                           map[string]int
+	blocks                                  map[string]int
 	stages, rows, prints, tools, stacksLeft int
 }
 
