@@ -68,6 +68,10 @@ func runApply(ctx context.Context, a *invocation) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	flow, err := a.flowDeps(cfg, con)
+	if err != nil {
+		return result{}, err
+	}
 	work, err := newWorkDir()
 	if err != nil {
 		return result{}, err
@@ -88,7 +92,7 @@ func runApply(ctx context.Context, a *invocation) (result, error) {
 	defer stopWatching()
 
 	ap := &deploy.Apply{
-		Deps: a.flowDeps(cfg, con), Store: store, Claims: held, Host: lazyHost{sess}, Detector: detector{a: a, cfg: cfg},
+		Deps: flow, Store: store, Claims: held, Host: lazyHost{sess}, Detector: detector{a: a, cfg: cfg},
 		Environments: envs, Tiers: o.sel.tiers, All: o.sel.all, Detected: d.Selection.Stacks, Commit: head,
 		RequireReviewed: o.requireReviewed, ReviewedCommit: sess.ev.HeadSHA, RunURL: runLink(sess, a.deps.Getenv),
 		Parallelism: o.parallelism, WorkDir: work.dir, PluginCacheDir: a.pluginCache(work),

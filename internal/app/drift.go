@@ -56,7 +56,9 @@ func runDrift(ctx context.Context, a *invocation) (result, error) {
 	defer work.remove()
 	dr.WorkDir, dr.PluginCacheDir = work.dir, a.pluginCache(work)
 
-	dr.Deps = a.flowDeps(cfg, con)
+	if dr.Deps, err = a.flowDeps(cfg, con); err != nil {
+		return result{}, err
+	}
 	out, err := dr.Run(ctx)
 	con.Close()
 	if err != nil {

@@ -64,7 +64,9 @@ func runPlan(ctx context.Context, a *invocation) (result, error) {
 	defer work.remove()
 	p.WorkDir, p.PluginCacheDir = work.dir, a.pluginCache(work)
 
-	p.Deps = a.flowDeps(cfg, con)
+	if p.Deps, err = a.flowDeps(cfg, con); err != nil {
+		return result{}, err
+	}
 	out, err := p.Run(ctx)
 	con.Close()
 	if err != nil {
