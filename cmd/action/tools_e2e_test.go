@@ -214,6 +214,8 @@ func TestUnpublishedVersionFailsBeforeAnythingRuns(t *testing.T) {
 			"infra/default: Terraform 0.99.0 (asked for at .tool-versions:2) is not published at " + srv.OfficialURL() + "/terraform/0.99.0/terraform_0.99.0_SHA256SUMS"},
 		{"unparsable version file", map[string]string{"infra/.opentofu-version": "one point ten\n"},
 			`infra/default: infra/.opentofu-version:1: "one point ten" is not a version or a version constraint (such as 1.10.7 or ~> 1.10.0)`},
+		{"workflow command in a version file", map[string]string{".opentofu-version": "::add-mask::x\n"},
+			`infra/default: .opentofu-version:1: "::add-mask::x" is not a version or a version constraint (such as 1.10.7 or ~> 1.10.0)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -228,6 +230,7 @@ func TestUnpublishedVersionFailsBeforeAnythingRuns(t *testing.T) {
 				lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
 				assert.Equal(t, "tierdeploy: "+tt.want, lines[len(lines)-1], "%v: one sentence", cmd)
 				assert.NotContains(t, stderr, "plan of stack started", "no stack ran")
+				assert.NotRegexp(t, `(?m)^::`, stderr, "no line of the repository's starts a line")
 				assert.Empty(t, stdout, "no report")
 			}
 			assert.Zero(t, srv.Hits(".zip"), "nothing was downloaded")
@@ -367,4 +370,44 @@ func TestToolMirror(t *testing.T) {
 	}
 	assert.Equal(t, 1, srv.Hits("/mirror/tofu/api.json"))
 	assert.Contains(t, stderr, `msg="Terraform and OpenTofu releases come from a mirror" mirror=`+srv.MirrorURL()+` "set by"=--tool-mirror`)
+}
+
+// TestVersionFilesFromTheRepositoryRoot: with the configuration in a
+// subdirectory, version files are looked for up to the repository root, and
+// places are named from it; a version file that is a symbolic link out of
+// the repository is not read.
+func TestVersionFilesFromTheRepositoryRoot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs tierdeploy against a release server")
+	}
+	toolsEnv(t)
+	srv := releaseServer(t, opentofu)
+	dir := tfRepo(t, map[string]string{
+		"deploy/tierdeploy.yaml": oneTier + "      version: 1.9.1\n",
+		"deploy/infra/main.tf":   module(""),
+		".opentofu-version":      "1.11.0\n",
+	})
+	code, stdout, stderr := runTools(t, srv, "--chdir", filepath.Join(dir, "deploy"), "version")
+	require.Equal(t, app.ExitOK, code, stderr)
+	assert.Contains(t, stdout, "\ninfra/default  OpenTofu 1.9.1 (from deploy/tierdeploy.yaml:6 (terraform.version)), to download\n")
+
+	dir = tfRepo(t, map[string]string{
+		"deploy/tierdeploy.yaml": oneTier,
+		"deploy/infra/main.tf":   module(""),
+		".opentofu-version":      "1.11.0\n",
+	})
+	code, stdout, stderr = runTools(t, srv, "--chdir", filepath.Join(dir, "deploy"), "version")
+	require.Equal(t, app.ExitOK, code, stderr)
+	assert.Contains(t, stdout, "\ninfra/default  OpenTofu 1.11.0 (from .opentofu-version:1), to download\n")
+
+	// The configuration's own check refuses links in stage directories;
+	// above them, the repository root keeps the read inside.
+	outside := filepath.Join(t.TempDir(), "version")
+	require.NoError(t, os.WriteFile(outside, []byte("1.10.12-escaped\n"), 0o644))
+	require.NoError(t, os.Remove(filepath.Join(dir, ".opentofu-version")))
+	require.NoError(t, os.Symlink(outside, filepath.Join(dir, ".opentofu-version")))
+	code, stdout, stderr = runTools(t, srv, "--chdir", filepath.Join(dir, "deploy"), "plan", "--all")
+	assert.Equal(t, app.ExitInput, code)
+	assert.Contains(t, stderr, "tierdeploy: infra/default: .opentofu-version: cannot be read: ")
+	assert.NotContains(t, stdout+stderr, "escaped", "the file outside the repository is not read")
 }
