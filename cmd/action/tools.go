@@ -33,6 +33,16 @@ type toolchain struct {
 	once sync.Once
 	inst *tfinstall.Installer
 	err  error
+
+	// asked memoizes request: the flows resolve a stack's request before
+	// it runs and again when it installs.
+	mu    sync.Mutex
+	asked map[deploy.BinaryRequest]resolved
+}
+
+type resolved struct {
+	req tfversion.Request
+	err error
 }
 
 var (
@@ -50,7 +60,7 @@ func newToolchain(key []byte, opts tfinstall.Options, getenv func(string) string
 	if lookPath == nil {
 		lookPath = exec.LookPath
 	}
-	return &toolchain{key: key, install: opts, getenv: getenv, lookPath: lookPath}
+	return &toolchain{key: key, install: opts, getenv: getenv, lookPath: lookPath, asked: map[deploy.BinaryRequest]resolved{}}
 }
 
 // WithSource returns the toolchain of a run whose releases come from src.
@@ -102,11 +112,23 @@ func (t *toolchain) resolve(ctx context.Context, req deploy.BinaryRequest,
 	return binaryOf(b), nil
 }
 
-// request says what a stack asks for (tfversion.Resolve), reading the
-// repository's files through the repository root: a symbolic link cannot
-// lead outside it. Without a configuration (Root empty) it asks for the
-// binary on PATH.
+// request says what a stack asks for, once per distinct request.
 func (t *toolchain) request(req deploy.BinaryRequest) (tfversion.Request, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	r, ok := t.asked[req]
+	if !ok {
+		r.req, r.err = t.resolveRequest(req)
+		t.asked[req] = r
+	}
+	return r.req, r.err
+}
+
+// resolveRequest says what a stack asks for (tfversion.Resolve), reading
+// the repository's files through the repository root: a symbolic link
+// cannot lead outside it. Without a configuration (Root empty) it asks for
+// the binary on PATH.
+func (t *toolchain) resolveRequest(req deploy.BinaryRequest) (tfversion.Request, error) {
 	product := tfversion.DefaultProduct(t.lookPath)
 	if req.Root == "" {
 		return tfversion.Request{Product: product, Source: tfversion.Source{Origin: tfversion.FromPath}}, nil
