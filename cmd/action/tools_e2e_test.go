@@ -154,7 +154,7 @@ func TestRequiredVersionPlansWithTheNewestMatch(t *testing.T) {
 	code, stdout, stderr := runTools(t, srv, "--chdir", dir, "plan", "--all", "--detailed-exitcode")
 	require.Equal(t, app.ExitChanges, code, stderr)
 	const choice = "OpenTofu 1.10.12 (~&gt; 1.10.0 from infra/main.tf:2 (required_version))"
-	assert.Contains(t, stdout, "Terraform <code>"+choice+"</code>")
+	assert.Contains(t, stdout, "Terraform: <code>"+choice+"</code>")
 	assert.Contains(t, stdout, "terraform_data.x")
 	assert.NotContains(t, stdout, cache, "the report names no path that varies by run")
 	assert.Equal(t, 1, srv.Hits("tofu_1.10.12_"+runtime.GOOS+"_"+runtime.GOARCH+".zip"))
@@ -183,7 +183,7 @@ func TestTheImagesOpenTofuIsReused(t *testing.T) {
 
 	code, stdout, stderr := runTools(t, srv, "--chdir", dir, "plan", "--all")
 	require.Equal(t, app.ExitOK, code, stderr)
-	assert.Contains(t, stdout, "Terraform <code>OpenTofu 1.10.10 (~&gt; 1.10.0 from infra/main.tf:2 (required_version))</code>")
+	assert.Contains(t, stdout, "Terraform: <code>OpenTofu 1.10.10 (~&gt; 1.10.0 from infra/main.tf:2 (required_version))</code>")
 	assert.Contains(t, stderr, `location="on PATH"`)
 	n, paths := srv.Requests()
 	assert.Equal(t, []string{"/official/tofu/api.json"}, paths, "only the listing was read")

@@ -26,9 +26,9 @@ func TestToolsFooter(t *testing.T) {
 		want  string // substring of the footer; "" means no Terraform part
 	}{
 		"one release for all": {[]string{tofu, tofu},
-			" · Terraform <code>OpenTofu 1.10.7 (~&gt; 1.10.0 from infra/versions.tf:3 (required_version))</code> · Fingerprints"},
+			" · Terraform: <code>OpenTofu 1.10.7 (~&gt; 1.10.0 from infra/versions.tf:3 (required_version))</code> · Fingerprints"},
 		"one stack without Terraform": {[]string{tofu, ""},
-			" · Terraform <code>OpenTofu 1.10.7 (~&gt; 1.10.0 from infra/versions.tf:3 (required_version))</code> · Fingerprints"},
+			" · Terraform: <code>OpenTofu 1.10.7 (~&gt; 1.10.0 from infra/versions.tf:3 (required_version))</code> · Fingerprints"},
 		"two releases": {[]string{tofu, "Terraform 1.5.7 (from .terraform-version:1)"},
 			" · Terraform: <code>infrastructure/prod</code> <code>OpenTofu 1.10.7 (~&gt; 1.10.0 from infra/versions.tf:3 (required_version))</code>, " +
 				"<code>project/prod</code> <code>Terraform 1.5.7 (from .terraform-version:1)</code> · Fingerprints"},
@@ -69,7 +69,7 @@ func TestToolsFooterHostile(t *testing.T) {
 	require.NoError(t, err)
 	assertWellFormed(t, r.Body, in)
 	f := footer(t, r.Body)
-	assert.Contains(t, f, "Terraform <code>OpenTofu 1.10.7 (&lt; 2.0 from &lt;/code&gt;&lt;img src=x onerror=alert(1)&gt;--&gt;&lt;!-- x.tf:1 ::set-output")
+	assert.Contains(t, f, "Terraform: <code>OpenTofu 1.10.7 (&lt; 2.0 from &lt;/code&gt;&lt;img src=x onerror=alert(1)&gt;--&gt;&lt;!-- x.tf:1 ::set-output")
 	assert.NotContains(t, r.Body, "<img")
 	assert.NotContains(t, r.Body, "@admin", "no mention")
 	assert.NotContains(t, r.Body, secret)

@@ -199,7 +199,7 @@ func (m *model) toolsPart(lim limits, c *cuts) string {
 			c.items = append(c.items, "Terraform version: left out")
 			return ""
 		}
-		return "Terraform " + htmlCode(with[0].tool)
+		return "Terraform: " + htmlCode(with[0].tool)
 	}
 	sort.SliceStable(with, func(i, j int) bool { return with[i].rank < with[j].rank })
 	var entries []string
