@@ -48,7 +48,7 @@ type resolved struct {
 var (
 	_ deploy.Toolchain = (*toolchain)(nil)
 	_ interface {
-		WithSource(app.ToolSource) deploy.Toolchain
+		WithSource(app.ToolSource) (deploy.Toolchain, error)
 	} = (*toolchain)(nil)
 )
 
@@ -63,11 +63,17 @@ func newToolchain(key []byte, opts tfinstall.Options, getenv func(string) string
 	return &toolchain{key: key, install: opts, getenv: getenv, lookPath: lookPath, asked: map[deploy.BinaryRequest]resolved{}}
 }
 
-// WithSource returns the toolchain of a run whose releases come from src.
-func (t *toolchain) WithSource(src app.ToolSource) deploy.Toolchain {
+// WithSource returns the toolchain of a run whose releases come from src;
+// a mirror URL that cannot be used is an error.
+func (t *toolchain) WithSource(src app.ToolSource) (deploy.Toolchain, error) {
+	if src.Mirror != "" {
+		if _, err := tfinstall.ParseMirror(src.Mirror); err != nil {
+			return nil, err
+		}
+	}
 	opts := t.install
 	opts.Mirror, opts.Offline, opts.Log = src.Mirror, src.Offline, src.Log
-	return newToolchain(t.key, opts, t.getenv)
+	return newToolchain(t.key, opts, t.getenv), nil
 }
 
 // installer returns the run's installer, made once.

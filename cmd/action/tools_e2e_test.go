@@ -370,6 +370,18 @@ func TestToolMirror(t *testing.T) {
 	}
 	assert.Equal(t, 1, srv.Hits("/mirror/tofu/api.json"))
 	assert.Contains(t, stderr, `msg="Terraform and OpenTofu releases come from a mirror" mirror=`+srv.MirrorURL()+` "set by"=--tool-mirror`)
+
+	// The variable, with credentials: never shown.
+	t.Setenv(app.ToolMirrorVar, "https://user:hunter2-secret@"+strings.TrimPrefix(srv.MirrorURL(), "https://"))
+	code, _, stderr = runTools(t, srv, "--chdir", dir, "version")
+	require.Equal(t, app.ExitOK, code, stderr)
+	assert.Equal(t, 2, srv.Hits("/mirror/tofu/api.json"))
+	assert.Contains(t, stderr, `"set by"=TIERDEPLOY_TOOL_MIRROR`)
+	t.Setenv(app.ToolMirrorVar, "https://user:hunter2-secret@mirror.example/r?x=1")
+	code, stdout, stderr = runTools(t, srv, "--chdir", dir, "plan", "--all")
+	assert.Equal(t, app.ExitInput, code)
+	assert.Equal(t, "tierdeploy: TIERDEPLOY_TOOL_MIRROR: mirror URL https://user:xxxxx@mirror.example/r?x=1 must be a base URL without ? or #\n", lastLines(stderr, 1)+"\n")
+	assert.NotContains(t, stdout+stderr, "hunter2")
 }
 
 // TestVersionFilesFromTheRepositoryRoot: with the configuration in a

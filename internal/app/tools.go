@@ -3,12 +3,12 @@ package app
 import (
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/tierdeploy/tierdeploy/internal/config"
 	"github.com/tierdeploy/tierdeploy/internal/deploy"
-	"github.com/tierdeploy/tierdeploy/internal/tfinstall"
 )
 
 // Environment variables of the tool source (the flags --tool-mirror and
@@ -31,33 +31,27 @@ type ToolSource struct {
 }
 
 // sourcedToolchain is a toolchain that installs releases (cmd/action's):
-// each command gives it the run's tool source. A toolchain without it is
-// used as it is.
+// each command gives it the run's tool source. An error means the mirror
+// URL cannot be used. A toolchain without it is used as it is.
 type sourcedToolchain interface {
-	WithSource(ToolSource) deploy.Toolchain
+	WithSource(ToolSource) (deploy.Toolchain, error)
 }
 
-// toolSource returns the run's tool source: each setting from its flag,
-// else its environment variable, else tierdeploy.yaml (cfg may be nil).
-// A mirror URL or offline value that cannot be used is bad input.
-func (a *invocation) toolSource(cfg *config.Config) (ToolSource, error) {
-	src := ToolSource{Log: a.log}
-	var from string
+// toolSource returns the run's tool source, each setting from its flag,
+// else its environment variable, else tierdeploy.yaml (cfg may be nil),
+// and the setting the mirror came from. An offline value that is not a
+// boolean is bad input.
+func (a *invocation) toolSource(cfg *config.Config) (src ToolSource, mirrorFrom string, err error) {
+	src = ToolSource{Log: a.log}
 	switch {
 	case a.globals.toolMirror != "":
-		src.Mirror, from = a.globals.toolMirror, "--tool-mirror"
+		src.Mirror, mirrorFrom = a.globals.toolMirror, "--tool-mirror"
 	case a.deps.Getenv(ToolMirrorVar) != "":
-		src.Mirror, from = a.deps.Getenv(ToolMirrorVar), ToolMirrorVar
+		src.Mirror, mirrorFrom = a.deps.Getenv(ToolMirrorVar), ToolMirrorVar
 	case cfg != nil:
-		src.Mirror, from = cfg.Terraform.Mirror, "terraform.mirror"
+		src.Mirror, mirrorFrom = cfg.Terraform.Mirror, "terraform.mirror"
 	}
-	if src.Mirror != "" {
-		u, err := tfinstall.ParseMirror(src.Mirror)
-		if err != nil {
-			return ToolSource{}, usagef("%s: %v", from, err)
-		}
-		a.log.Info("Terraform and OpenTofu releases come from a mirror", "mirror", u.Redacted(), "set by", from)
-	}
+	var from string
 	env := strings.TrimSpace(a.deps.Getenv(OfflineVar))
 	switch {
 	case a.globals.offline.set:
@@ -65,7 +59,7 @@ func (a *invocation) toolSource(cfg *config.Config) (ToolSource, error) {
 	case env != "":
 		v, err := strconv.ParseBool(env)
 		if err != nil {
-			return ToolSource{}, usagef("%s must be true or false, not %q", OfflineVar, env)
+			return ToolSource{}, "", usagef("%s must be true or false, not %q", OfflineVar, env)
 		}
 		src.Offline, from = v, OfflineVar
 	case cfg != nil:
@@ -74,7 +68,7 @@ func (a *invocation) toolSource(cfg *config.Config) (ToolSource, error) {
 	if src.Offline {
 		a.log.Info("offline mode: Terraform and OpenTofu come from the tool cache or PATH only", "set by", from)
 	}
-	return src, nil
+	return src, mirrorFrom, nil
 }
 
 // toolchain returns the run's toolchain, given its tool source when it
@@ -85,11 +79,27 @@ func (a *invocation) toolchain(cfg *config.Config) (deploy.Toolchain, error) {
 	if !ok {
 		return tools, nil
 	}
-	src, err := a.toolSource(cfg)
+	src, from, err := a.toolSource(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return st.WithSource(src), nil
+	tools, err = st.WithSource(src)
+	if err != nil {
+		return nil, usagef("%s: %v", from, err)
+	}
+	if src.Mirror != "" {
+		a.log.Info("Terraform and OpenTofu releases come from a mirror", "mirror", redacted(src.Mirror), "set by", from)
+	}
+	return tools, nil
+}
+
+// redacted is a URL without its password.
+func redacted(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(a URL that does not parse)"
+	}
+	return u.Redacted()
 }
 
 // binaryLine describes a stack's binary on one line: the choice, where it

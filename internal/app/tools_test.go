@@ -29,11 +29,16 @@ type sourcedTools struct {
 	calls  []string
 }
 
-func (s *sourcedTools) WithSource(src ToolSource) deploy.Toolchain {
+// WithSource refuses a mirror that does not start with https://, as
+// cmd/action's toolchain refuses one that tfinstall cannot use.
+func (s *sourcedTools) WithSource(src ToolSource) (deploy.Toolchain, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if src.Mirror != "" && !strings.HasPrefix(src.Mirror, "https://") {
+		return nil, fmt.Errorf("mirror URL %s must start with https://", redacted(src.Mirror))
+	}
 	s.sources = append(s.sources, ToolSource{Mirror: src.Mirror, Offline: src.Offline})
-	return s
+	return s, nil
 }
 
 func (s *sourcedTools) SelectTerraform(_ context.Context, req deploy.BinaryRequest) (deploy.Binary, error) {
@@ -130,9 +135,9 @@ func TestToolSourceErrors(t *testing.T) {
 	}{
 		{name: "offline variable", env: map[string]string{OfflineVar: "yes please"}, want: `TIERDEPLOY_OFFLINE must be true or false, not "yes please"`},
 		{name: "offline flag", flags: []string{"--offline=maybe"}, want: `invalid boolean value "maybe" for -offline: must be true or false`},
-		{name: "mirror flag", flags: []string{"--tool-mirror", "ftp://mirror.example/"}, want: "--tool-mirror: mirror URL ftp://mirror.example/ must start with https:// (or http://)"},
-		{name: "mirror variable with credentials redacted", env: map[string]string{ToolMirrorVar: "https://user:hunter2-secret@mirror.example/r?x=1"},
-			want: "TIERDEPLOY_TOOL_MIRROR: mirror URL https://user:xxxxx@mirror.example/r?x=1 must be a base URL without ? or #"},
+		{name: "mirror flag", flags: []string{"--tool-mirror", "ftp://mirror.example/"}, want: "--tool-mirror: mirror URL ftp://mirror.example/ must start with https://"},
+		{name: "mirror variable with credentials redacted", env: map[string]string{ToolMirrorVar: "ftp://user:hunter2-secret@mirror.example/r"},
+			want: "TIERDEPLOY_TOOL_MIRROR: mirror URL ftp://user:xxxxx@mirror.example/r must start with https://"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
