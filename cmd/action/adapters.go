@@ -27,8 +27,9 @@ func deps(args []string) app.Deps {
 		Stdout:      os.Stdout,
 		Stderr:      os.Stderr,
 		Getenv:      os.Getenv,
+		LookupEnv:   os.LookupEnv,
 		Git:         func(dir string) app.GitRunner { return &changes.Git{Dir: dir} },
-		Tools:       toolchain{key: fingerprintKey()},
+		Tools:       toolchain{key: fingerprintKey(), tokens: newEKSTokens()},
 		NewStore:    newStore,
 		ReadFile:    os.ReadFile,
 		NewRunner:   newRunner,
@@ -51,15 +52,19 @@ func terminal(w io.Writer) (bool, int) {
 }
 
 // toolchain finds the terraform binary and builds the stages with
-// internal/terraform and internal/helm; key keys the stages' fingerprints.
-type toolchain struct{ key []byte }
+// internal/terraform and internal/helm; key keys the stages' fingerprints,
+// and tokens are the EKS token sources of the Helm stages.
+type toolchain struct {
+	key    []byte
+	tokens *eksTokens
+}
 
 func (t toolchain) NewTerraform(spec deploy.TerraformSpec) (deploy.TerraformStage, error) {
 	return newTerraform(spec, t.key)
 }
 
-func (t toolchain) NewHelm(spec deploy.HelmSpec) (deploy.HelmStage, error) {
-	return newHelm(spec, t.key)
+func (t toolchain) NewHelm(ctx context.Context, spec deploy.HelmSpec) (deploy.HelmStage, error) {
+	return newHelm(ctx, spec, t.key, t.tokens)
 }
 
 // FindTerraform finds tofu or terraform and asks it for its version.

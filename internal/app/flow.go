@@ -45,7 +45,11 @@ func (a *invocation) newConsole(title string) *console.Console {
 
 // flowDeps returns what every flow needs.
 func (a *invocation) flowDeps(cfg *config.Config, c *console.Console) deploy.Deps {
-	d := deploy.Deps{Config: cfg, Tools: a.deps.Tools, Log: a.log, Now: time.Now}
+	d := deploy.Deps{Config: cfg, Tools: a.deps.Tools, Log: a.log, Now: time.Now,
+		LookupEnv: a.lookupEnv, KubeContext: a.kubeContext}
+	if a.sess != nil && a.sess.runner != nil {
+		d.Masker = a.sess.runner
+	}
 	if c != nil {
 		d.Console = consoleAdapter{c}
 	}

@@ -24,10 +24,17 @@ type run struct {
 	cache   string
 	// commit is the commit the run is for, as stages may use it.
 	commit string
-	inv    *inventories
+	// head is the full hash of that commit, which the {commit}
+	// placeholder of set values stands for.
+	head string
+	inv  *inventories
 
 	binMu sync.Mutex
 	bins  map[BinaryRequest]*binaryResult
+
+	// masked are the secrets registered with the CI runner.
+	maskMu sync.Mutex
+	masked map[string]bool
 }
 
 type binaryResult struct {
@@ -37,8 +44,8 @@ type binaryResult struct {
 }
 
 func newRun(d Deps, cmd Command, commit, workDir, cache string, reader InventoryReader) *run {
-	r := &run{Deps: d, cmd: cmd, commit: commit, workDir: workDir, cache: cache, log: d.Log, now: d.Now,
-		inv: newInventories(reader), bins: map[BinaryRequest]*binaryResult{}}
+	r := &run{Deps: d, cmd: cmd, commit: commit, head: commit, workDir: workDir, cache: cache, log: d.Log, now: d.Now,
+		inv: newInventories(reader), bins: map[BinaryRequest]*binaryResult{}, masked: map[string]bool{}}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}
