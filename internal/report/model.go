@@ -97,8 +97,11 @@ type stageModel struct {
 	err      *block
 	list     *block
 	outputs  *block
-	diff     *block
-	duration time.Duration
+	// unchecked lists the values a plan did not check against the
+	// chart's schema, with why.
+	unchecked *block
+	diff      *block
+	duration  time.Duration
 	rank     int
 }
 
@@ -189,6 +192,7 @@ func (m *model) newStage(st *stackModel, r *plan.Result, tidy func(string) strin
 	}
 	sg.list = newBlock("resource list", "diff", resourceLines(r.Resources, tidy), m.ms)
 	sg.outputs = newBlock("output list", "diff", outputLines(r.Outputs, tidy, m.ms), m.ms)
+	sg.unchecked = newBlock("unchecked values", "text", uncheckedLines(r.Unchecked, tidy), m.ms)
 	text := tidy(r.Diff)
 	if r.Kind == plan.Terraform {
 		text = tidy(planDiff(text))
@@ -198,6 +202,7 @@ func (m *model) newStage(st *stackModel, r *plan.Result, tidy func(string) strin
 	m.bound(sg.diff, true)
 	m.bound(sg.list, false)
 	m.bound(sg.outputs, false)
+	m.bound(sg.unchecked, false)
 	return sg
 }
 

@@ -209,7 +209,7 @@ func (m *model) stage(sg *stageModel, lim limits, c *cuts) stageView {
 	case sg.state == skipped:
 		return stageView{Lines: []string{"- " + m.stateIcon(skipped) + " " + label + ": skipped: " + text(sg.skipped)}}
 	case sg.state == clean:
-		return stageView{Lines: []string{"- " + m.stateIcon(clean) + " " + label + ": " + m.stateWord(clean) + m.durationSuffix(sg.duration)}}
+		return stageView{Lines: []string{"- " + m.stateIcon(clean) + " " + label + ": " + m.stateWord(clean) + uncheckedSuffix(sg) + m.durationSuffix(sg.duration)}}
 	}
 	where := sg.stack.stack.String() + " " + string(sg.kind) + " " + sg.name
 	sv := stageView{}
@@ -236,6 +236,7 @@ func (m *model) stage(sg *stageModel, lim limits, c *cuts) stageView {
 	add("Error", sg.err, byText)
 	add(listTitle(sg.kind), sg.list, byList)
 	add("Outputs", sg.outputs, byList)
+	add("Not checked against the chart's schema", sg.unchecked, byList)
 	add(upper(diffWhat(sg.kind)), sg.diff, byText)
 	size, shown := 0, 0
 	for _, b := range sv.Blocks {
@@ -250,10 +251,19 @@ func (m *model) stage(sg *stageModel, lim limits, c *cuts) stageView {
 		if sg.state == changed {
 			state = countsText(sg.counts, m.kind)
 		}
-		return stageView{Lines: []string{"- " + m.stateIcon(sg.state) + " " + label + ": " + state + m.durationSuffix(sg.duration) + " (details cut)"}}
+		return stageView{Lines: []string{"- " + m.stateIcon(sg.state) + " " + label + ": " + state + uncheckedSuffix(sg) + m.durationSuffix(sg.duration) + " (details cut)"}}
 	}
 	sv.Open = size <= openUpTo
 	return sv
+}
+
+// uncheckedSuffix says, on a stage's one line, how many values its plan
+// did not check against the chart's schema.
+func uncheckedSuffix(sg *stageModel) string {
+	if sg.unchecked == nil {
+		return ""
+	}
+	return ", " + plural(sg.unchecked.lines(), "value", "values") + " not checked against the chart's schema"
 }
 
 // openUpTo is the largest section content shown open.
