@@ -93,16 +93,16 @@ type stageModel struct {
 	notes   []string
 	skipped string
 	// errLine is the first line of the error, for the summary table.
-	errLine  string
-	err      *block
-	list     *block
-	outputs  *block
+	errLine string
+	err     *block
+	list    *block
+	outputs *block
 	// unchecked lists the values a plan did not check against the
 	// chart's schema, with why.
 	unchecked *block
 	diff      *block
 	duration  time.Duration
-	rank     int
+	rank      int
 }
 
 type invModel struct {
