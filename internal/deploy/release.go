@@ -26,7 +26,7 @@ func (r *run) cluster(s tier.Stack, in stagesInput) (*cluster.Target, error) {
 	}
 	if len(t.Pending) > 0 {
 		r.console.Logger(s.Key()).Info("the infrastructure plan creates or replaces the cluster: its Helm releases render without it",
-			"cluster", t.Name(), "known_after_apply", t.Pending)
+			"stack", s.Key().String(), "cluster", t.Name(), "known_after_apply", t.Pending)
 	}
 	return &t, nil
 }
