@@ -61,9 +61,10 @@ func releaseYAML(rel config.Release, chart, ns, timeout string) string {
 
 // referenceRepo is a repository laid out as the reference deployment for
 // one release: deploy/<release>/ and the chart at chart (copied from
-// chartDir), with the reference's release in namespace ns, and the
-// reference's example inventory published for staging.
-func referenceRepo(t *testing.T, release, chartDir, chart, ns, timeout string) *gittest.Repo {
+// chartDir), with the reference's release in namespace ns, the
+// infrastructure's Terraform infra, and the reference's example inventory
+// published for staging.
+func referenceRepo(t *testing.T, release, chartDir, chart, ns, timeout, infra string) *gittest.Repo {
 	t.Helper()
 	root := testtools.Root(t)
 	r := gittest.New(t)
@@ -74,9 +75,7 @@ func referenceRepo(t *testing.T, release, chartDir, chart, ns, timeout string) *
 		r.Write(map[string]string{"deploy/" + release + "/" + f: string(b)})
 	}
 	r.Write(map[string]string{
-		// The infrastructure is not applied here: its inventory is the
-		// reference's example.
-		"terraform/main.tf": "output \"region\" {\n  value = \"eu-west-1\"\n}\n",
+		"terraform/main.tf": infra,
 		"tierdeploy.yaml": `version: 1
 terraform:
   binary: tofu
@@ -167,7 +166,10 @@ func TestAirflowThroughTheCommandLine(t *testing.T) {
 	airflowBootstrap(t, cs, ns)
 	// Honest for the 2-core machines tests run on: the install of about
 	// forty objects takes well under a minute on the control plane.
-	r := referenceRepo(t, "airflow", testtools.SharedTestdata(t, "charts/airflow"), "charts/airflow", ns, "4m")
+	// The infrastructure is not applied here: its inventory is the
+	// reference's example.
+	r := referenceRepo(t, "airflow", testtools.SharedTestdata(t, "charts/airflow"), "charts/airflow", ns, "4m",
+		"output \"region\" {\n  value = \"eu-west-1\"\n}\n")
 	args := func(cmd string, more ...string) []string {
 		return append([]string{cmd, "--chdir", r.Dir, "--environment", "staging", "--tier", "project"}, more...)
 	}
