@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 
+	"github.com/tierdeploy/tierdeploy/internal/check"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
 	"github.com/tierdeploy/tierdeploy/internal/runner"
 	"github.com/tierdeploy/tierdeploy/internal/scm"
@@ -59,6 +60,11 @@ type StackReport struct {
 	// Skipped, when set, says why the stack was not planned ("infrastructure
 	// failed").
 	Skipped string
+	// Checks are the policies and checkers run on the stack's stages. A
+	// failed check marks the stack denied (it is not applied); the table
+	// gets a Checks column and the body a Checks section when any stack
+	// has checks.
+	Checks check.Result
 }
 
 // InventoryChange is the predicted (or, after apply, the actual) change to
