@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"os"
 
@@ -20,8 +21,9 @@ func deps(args []string) app.Deps {
 		Stdout:      os.Stdout,
 		Stderr:      os.Stderr,
 		Getenv:      os.Getenv,
+		LookupEnv:   os.LookupEnv,
 		Git:         func(dir string) app.GitRunner { return &changes.Git{Dir: dir} },
-		Tools:       newToolchain(fingerprintKey(), tfinstall.Options{}, os.Getenv),
+		Tools:       newToolchain(fingerprintKey(), newEKSTokens(), tfinstall.Options{}, os.Getenv),
 		NewStore:    newStore,
 		ReadFile:    os.ReadFile,
 		NewRunner:   newRunner,
@@ -47,6 +49,6 @@ func (t *toolchain) NewTerraform(spec deploy.TerraformSpec) (deploy.TerraformSta
 	return newTerraform(spec, t.key)
 }
 
-func (t *toolchain) NewHelm(spec deploy.HelmSpec) (deploy.HelmStage, error) {
-	return newHelm(spec, t.key)
+func (t *toolchain) NewHelm(ctx context.Context, spec deploy.HelmSpec) (deploy.HelmStage, error) {
+	return newHelm(ctx, spec, t.key, t.tokens)
 }

@@ -19,9 +19,11 @@ import (
 // toolchain gives each stack the Terraform or OpenTofu release it asks for
 // (internal/tfversion decides, internal/tfinstall verifies, caches and
 // installs) and builds the stages with internal/terraform and
-// internal/helm; key keys the stages' fingerprints.
+// internal/helm; key keys the stages' fingerprints, and tokens are the EKS
+// token sources of the Helm stages.
 type toolchain struct {
-	key []byte
+	key    []byte
+	tokens *eksTokens
 	// install are the installer's options; the run's tool source
 	// (WithSource) sets Mirror, Offline and Log, the environment the cache
 	// directory. Tests point Client, Keys and Channels at a local release
@@ -55,12 +57,12 @@ var (
 // newToolchain returns a toolchain that installs with opts (the official
 // release channels when they name none) into the tool cache getenv names
 // (tfinstall.CacheDir).
-func newToolchain(key []byte, opts tfinstall.Options, getenv func(string) string) *toolchain {
+func newToolchain(key []byte, tokens *eksTokens, opts tfinstall.Options, getenv func(string) string) *toolchain {
 	lookPath := opts.LookPath
 	if lookPath == nil {
 		lookPath = exec.LookPath
 	}
-	return &toolchain{key: key, install: opts, getenv: getenv, lookPath: lookPath, asked: map[deploy.BinaryRequest]resolved{}}
+	return &toolchain{key: key, tokens: tokens, install: opts, getenv: getenv, lookPath: lookPath, asked: map[deploy.BinaryRequest]resolved{}}
 }
 
 // WithSource returns the toolchain of a run whose releases come from src;
@@ -73,7 +75,7 @@ func (t *toolchain) WithSource(src app.ToolSource) (deploy.Toolchain, error) {
 	}
 	opts := t.install
 	opts.Mirror, opts.Offline, opts.Log = src.Mirror, src.Offline, src.Log
-	return newToolchain(t.key, opts, t.getenv), nil
+	return newToolchain(t.key, t.tokens, opts, t.getenv), nil
 }
 
 // installer returns the run's installer, made once.

@@ -105,7 +105,7 @@ func runTools(t *testing.T, srv *releasetest.Server, args ...string) (int, strin
 	var stdout, stderr bytes.Buffer
 	d := deps(args)
 	d.Stdout, d.Stderr = &stdout, &stderr
-	d.Tools = newToolchain(fingerprintKey(), srv.Options(), os.Getenv)
+	d.Tools = newToolchain(fingerprintKey(), newEKSTokens(), srv.Options(), os.Getenv)
 	code := app.Main(t.Context(), d)
 	t.Logf("tierdeploy %s: exit %d\n%s", strings.Join(args, " "), code, lastLines(stderr.String(), 20))
 	return code, stdout.String(), stderr.String()

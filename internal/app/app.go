@@ -20,6 +20,10 @@ type Deps struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
+	// LookupEnv reads the environment variables that set values name
+	// ({env.NAME}), telling an empty one from an unset one; nil means
+	// Getenv, where empty counts as unset.
+	LookupEnv func(string) (string, bool)
 	// Git returns a git runner for the repository at dir.
 	Git func(dir string) GitRunner
 	// Tools finds the terraform binary and builds the stages.

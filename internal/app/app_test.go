@@ -34,7 +34,7 @@ func (f fakeTools) NewTerraform(spec deploy.TerraformSpec) (deploy.TerraformStag
 	return f.newTerraform(spec)
 }
 
-func (f fakeTools) NewHelm(spec deploy.HelmSpec) (deploy.HelmStage, error) {
+func (f fakeTools) NewHelm(_ context.Context, spec deploy.HelmSpec) (deploy.HelmStage, error) {
 	if f.newHelm == nil {
 		return nil, deploy.ErrNoHelm
 	}

@@ -28,7 +28,8 @@ func runApply(ctx context.Context, a *invocation) (result, error) {
 	fs.BoolVar(&o.requireReviewed, "require-reviewed", false, "apply a stack only when its fresh plan is the plan reviewed on the merged pull or merge request")
 	registerParallelism(fs, &o.parallelism, "apply at most `n` independent stacks at once")
 	fs.StringVar(&o.reportFile, "report", "", "also write the report to `file`")
-	if err := a.parse(fs, "apply [--tier T]... [--environment E]... [--base REV] [--head REV] [--all] [--require-reviewed] [--parallelism N]"); err != nil {
+	a.registerKubeContext(fs)
+	if err := a.parse(fs, "apply [--tier T]... [--environment E]... [--base REV] [--head REV] [--all] [--require-reviewed] [--parallelism N] [--kube-context CONTEXT]"); err != nil {
 		return result{}, err
 	}
 	sess, err := a.stageSession(ctx)

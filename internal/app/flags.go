@@ -73,6 +73,8 @@ type invocation struct {
 	log     *slog.Logger
 	// sess is the platform session, once the command asked for it.
 	sess *session
+	// kubeContext is --kube-context (plan, apply, drift).
+	kubeContext string
 }
 
 // parse parses the command's flags (and the global ones again, so they may
@@ -93,6 +95,9 @@ func (a *invocation) parse(fs *flag.FlagSet, usage string) error {
 		return usagef("%s: unexpected argument %q (see tierdeploy %s -h)", a.name, fs.Arg(0), a.name)
 	}
 	a.log = newLogger(a.deps.Stderr, a.globals.logFormat)
+	if err := a.checkKubeContext(); err != nil {
+		return err
+	}
 	return a.globals.check()
 }
 

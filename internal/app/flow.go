@@ -50,7 +50,11 @@ func (a *invocation) flowDeps(cfg *config.Config, c *console.Console) (deploy.De
 	if err != nil {
 		return deploy.Deps{}, err
 	}
-	d := deploy.Deps{Config: cfg, Tools: tools, Log: a.log, Now: time.Now}
+	d := deploy.Deps{Config: cfg, Tools: tools, Log: a.log, Now: time.Now,
+		LookupEnv: a.lookupEnv, KubeContext: a.kubeContext}
+	if a.sess != nil && a.sess.runner != nil {
+		d.Masker = a.sess.runner
+	}
 	if c != nil {
 		d.Console = consoleAdapter{c}
 	}

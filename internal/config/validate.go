@@ -182,6 +182,7 @@ func (c *Config) validateTiers(errs *Errors) {
 				publisher = i
 			}
 		}
+		c.validateChecks(errs, at, t)
 		if len(t.SensitiveOutputs) > 0 && !t.PublishesInventory {
 			c.problem(errs, at+".sensitive_outputs", "is set, but the tier does not publish the inventory (publishes_inventory: true)")
 		}
@@ -398,6 +399,9 @@ func (c *Config) checkFiles(fsys fs.FS) error {
 			for j, f := range tf.VarFiles {
 				c.checkEach(errs, fsys, fmt.Sprintf("%s.terraform.var_files[%d]", at, j), f, false)
 			}
+		}
+		for j, p := range t.Policies {
+			c.checkEach(errs, fsys, fmt.Sprintf("%s.policies[%d]", at, j), p, true)
 		}
 		for j, r := range t.Helm {
 			rat := fmt.Sprintf("%s.helm[%d]", at, j)

@@ -90,7 +90,7 @@ func (f *fakeTools) NewTerraform(spec TerraformSpec) (TerraformStage, error) {
 	return f.newTerraform(spec)
 }
 
-func (f *fakeTools) NewHelm(spec HelmSpec) (HelmStage, error) {
+func (f *fakeTools) NewHelm(_ context.Context, spec HelmSpec) (HelmStage, error) {
 	if f.newHelm == nil {
 		return nil, ErrNoHelm
 	}

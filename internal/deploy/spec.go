@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/tierdeploy/tierdeploy/internal/cluster"
 	"github.com/tierdeploy/tierdeploy/internal/config"
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
@@ -86,9 +87,19 @@ type HelmSpec struct {
 	// Release has the {environment} placeholder expanded; Root is the
 	// absolute configuration root that local chart and values paths are
 	// relative to.
-	Release     config.Release
-	Root        string
+	Release config.Release
+	Root    string
+	// KubeContext selects the kubeconfig's context when Cluster is nil:
+	// --kube-context, else the environment's kube_context.
 	KubeContext string
+	// Cluster, when set, is the cluster of the stack's cluster: block,
+	// read from Inventory: the release reaches it without a kubeconfig,
+	// with EKS tokens. Its Pending keys mean the infrastructure plan
+	// creates or replaces the cluster (plan only).
+	Cluster *cluster.Target
+	// Set are the release's set entries with their placeholders replaced
+	// (config.Release.ExpandSet).
+	Set []config.SetEntry
 	// Inventory is the document the release's inventory_values are read
 	// from (predicted during plan); nil when the tier reads none.
 	Inventory *inventory.Document

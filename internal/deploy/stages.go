@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/tierdeploy/tierdeploy/internal/config"
@@ -42,6 +43,9 @@ type releaseStage struct {
 	release config.Release
 	stage   HelmStage
 	err     error
+	// secrets are the values of the secret variables its set entries
+	// read, in its Results' Secrets whatever happens.
+	secrets []string
 }
 
 // stages builds a stack's stages from the configuration and the inventory:
@@ -56,18 +60,40 @@ func (r *run) stages(ctx context.Context, s tier.Stack, in stagesInput) *stackSt
 		st.tfName = config.Expand(tf.Dir, s.Environment)
 		st.terraform, st.tfErr = r.terraformStage(ctx, s, t, in)
 	}
-	kube := ""
-	if e := r.Config.Environment(s.Environment); e != nil {
+	if len(t.Helm) == 0 {
+		return st
+	}
+	// A cluster: block reaches the cluster without a kubeconfig; the
+	// others use --kube-context, else the environment's kube_context.
+	target, clusterErr := r.cluster(s, in)
+	kube := r.KubeContext
+	if e := r.Config.Environment(s.Environment); kube == "" && e != nil {
 		kube = e.KubeContext
+	}
+	if block, _ := r.Config.ClusterFor(s.Tier, s.Environment); block != nil {
+		kube = ""
 	}
 	for _, rel := range t.ReleaseOrder() {
 		rel = rel.Expanded(s.Environment)
-		stage, err := r.Tools.NewHelm(HelmSpec{
-			Stack: s.Key(), Release: rel, Root: r.Config.Root, KubeContext: kube,
-			Inventory: in.inventory, KnownAfterApply: in.knownAfterApply,
-			WorkDir: filepath.Join(r.workDir, "helm"), Log: log,
-		})
-		st.releases = append(st.releases, releaseStage{release: rel, stage: stage, err: err})
+		rs := releaseStage{release: rel}
+		set, err := rel.ExpandSet(config.Vars{Environment: s.Environment, Commit: r.head, LookupEnv: r.LookupEnv})
+		for _, e := range set {
+			rs.secrets = append(rs.secrets, e.SecretValues...)
+		}
+		r.mask(rs.secrets)
+		switch {
+		case err != nil:
+			rs.err = err
+		case clusterErr != nil:
+			rs.err = clusterErr
+		default:
+			rs.stage, rs.err = r.Tools.NewHelm(ctx, HelmSpec{
+				Stack: s.Key(), Release: rel, Root: r.Config.Root, KubeContext: kube, Cluster: target, Set: set,
+				Inventory: in.inventory, KnownAfterApply: in.knownAfterApply,
+				WorkDir: filepath.Join(r.workDir, "helm"), Log: log,
+			})
+		}
+		st.releases = append(st.releases, rs)
 	}
 	return st
 }
@@ -198,7 +224,7 @@ func (st *stackStages) planTerraform(ctx context.Context, refreshOnly bool) plan
 // helmStep runs one step (plan, apply or drift) of a release; a failure is
 // in the Result.
 func (st *stackStages) helmStep(ctx context.Context, rs releaseStage, step func(HelmStage, context.Context) (plan.Result, error)) plan.Result {
-	res := plan.Result{Stack: st.stack.Key(), Kind: plan.Helm, Name: rs.release.Release}
+	res := plan.Result{Stack: st.stack.Key(), Kind: plan.Helm, Name: rs.release.Release, Secrets: slices.Clone(rs.secrets)}
 	switch {
 	case errors.Is(rs.err, ErrNoHelm):
 		res.Skipped = ErrNoHelm.Error()
@@ -215,6 +241,7 @@ func (st *stackStages) helmStep(ctx context.Context, rs releaseStage, step func(
 	if r.Name == "" {
 		r.Name = rs.release.Release
 	}
+	r.Secrets = append(r.Secrets, rs.secrets...)
 	return r
 }
 

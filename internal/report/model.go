@@ -58,6 +58,8 @@ type stackModel struct {
 	duration time.Duration
 	// rank orders stacks by importance for the table and fingerprints.
 	rank int
+	// checks are the stack's checks; nil when none ran.
+	checks *checksModel
 }
 
 // detailed reports whether the stack gets a section: it changes, failed,
@@ -95,13 +97,16 @@ type stageModel struct {
 	notes   []string
 	skipped string
 	// errLine is the first line of the error, for the summary table.
-	errLine  string
-	err      *block
-	list     *block
-	outputs  *block
-	diff     *block
-	duration time.Duration
-	rank     int
+	errLine string
+	err     *block
+	list    *block
+	outputs *block
+	// unchecked lists the values a plan did not check against the
+	// chart's schema, with why.
+	unchecked *block
+	diff      *block
+	duration  time.Duration
+	rank      int
 }
 
 type invModel struct {
@@ -154,6 +159,7 @@ func newModel(in Input, durations bool) (*model, error) {
 				st.state = clean
 			}
 		}
+		m.addChecks(st, sr.Checks, tidy)
 		m.stacks = append(m.stacks, st)
 		if st.detailed() {
 			m.stages = append(m.stages, st.stages...)
@@ -195,6 +201,7 @@ func (m *model) newStage(st *stackModel, r *plan.Result, tidy func(string) strin
 	}
 	sg.list = newBlock("resource list", "diff", resourceLines(r.Resources, tidy), m.ms)
 	sg.outputs = newBlock("output list", "diff", outputLines(r.Outputs, tidy, m.ms), m.ms)
+	sg.unchecked = newBlock("unchecked values", "text", uncheckedLines(r.Unchecked, tidy), m.ms)
 	text := tidy(r.Diff)
 	if r.Kind == plan.Terraform {
 		text = tidy(planDiff(text))
@@ -204,6 +211,7 @@ func (m *model) newStage(st *stackModel, r *plan.Result, tidy func(string) strin
 	m.bound(sg.diff, true)
 	m.bound(sg.list, false)
 	m.bound(sg.outputs, false)
+	m.bound(sg.unchecked, false)
 	return sg
 }
 

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 
+	"github.com/tierdeploy/tierdeploy/internal/check"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
 	"github.com/tierdeploy/tierdeploy/internal/runner"
 	"github.com/tierdeploy/tierdeploy/internal/scm"
@@ -63,6 +64,11 @@ type StackReport struct {
 	// was chosen, for the footer: "OpenTofu 1.10.7 (~> 1.10.0 from
 	// infra/versions.tf:3 (required_version))". Empty shows nothing.
 	Tool string
+	// Checks are the policies and checkers run on the stack's stages. A
+	// failed check marks the stack denied (it is not applied); the table
+	// gets a Checks column and the body a Checks section when any stack
+	// has checks.
+	Checks check.Result
 }
 
 // InventoryChange is the predicted (or, after apply, the actual) change to

@@ -50,9 +50,13 @@ type page struct {
 	Footer        bool
 	FooterLine    string
 	Hidden        []string
+
+	// ChecksColumn adds the Checks column; Checks is the checks section.
+	ChecksColumn bool
+	Checks       *checksView
 }
 
-type row struct{ Stack, Result, Changes, Duration string }
+type row struct{ Stack, Result, Changes, Checks, Duration string }
 
 type stackView struct {
 	Heading, Reasons string
@@ -100,7 +104,9 @@ func (m *model) page(lo layout, lim limits) (*page, *cuts) {
 		c.items = append(c.items, "summary table: "+thousands(c.rows)+" of "+plural(len(m.stacks), "stack", "stacks")+" left out")
 	}
 
+	p.ChecksColumn = m.anyChecks()
 	if lo.sections {
+		p.Checks = m.checksView(lim, c)
 		for _, st := range m.stacks {
 			if !st.detailed() {
 				continue
@@ -238,6 +244,11 @@ func (m *model) row(st *stackModel) row {
 	switch {
 	case st.skipped != "":
 		r.Changes = text(st.skipped)
+	case st.state == failed && !st.stageFailed():
+		r.Result = m.stateIcon(failed) + " denied by checks"
+		if st.hasChanges || st.counts.Total() > 0 {
+			r.Changes = countsText(st.counts, m.kind)
+		}
 	case st.state == failed:
 		for _, sg := range st.stages {
 			if sg.errLine != "" {
@@ -248,6 +259,7 @@ func (m *model) row(st *stackModel) row {
 	case st.hasChanges || st.counts.Total() > 0:
 		r.Changes = countsText(st.counts, m.kind)
 	}
+	r.Checks = st.checks.cell()
 	if m.durations {
 		r.Duration = duration(st.duration)
 	}
@@ -260,7 +272,7 @@ func (m *model) stage(sg *stageModel, lim limits, c *cuts) stageView {
 	case sg.state == skipped:
 		return stageView{Lines: []string{"- " + m.stateIcon(skipped) + " " + label + ": skipped: " + text(sg.skipped)}}
 	case sg.state == clean:
-		return stageView{Lines: []string{"- " + m.stateIcon(clean) + " " + label + ": " + m.stateWord(clean) + m.durationSuffix(sg.duration)}}
+		return stageView{Lines: []string{"- " + m.stateIcon(clean) + " " + label + ": " + m.stateWord(clean) + uncheckedSuffix(sg) + m.durationSuffix(sg.duration)}}
 	}
 	where := sg.stack.stack.String() + " " + string(sg.kind) + " " + sg.name
 	sv := stageView{}
@@ -287,6 +299,7 @@ func (m *model) stage(sg *stageModel, lim limits, c *cuts) stageView {
 	add("Error", sg.err, byText)
 	add(listTitle(sg.kind), sg.list, byList)
 	add("Outputs", sg.outputs, byList)
+	add("Not checked against the chart's schema", sg.unchecked, byList)
 	add(upper(diffWhat(sg.kind)), sg.diff, byText)
 	size, shown := 0, 0
 	for _, b := range sv.Blocks {
@@ -301,10 +314,19 @@ func (m *model) stage(sg *stageModel, lim limits, c *cuts) stageView {
 		if sg.state == changed {
 			state = countsText(sg.counts, m.kind)
 		}
-		return stageView{Lines: []string{"- " + m.stateIcon(sg.state) + " " + label + ": " + state + m.durationSuffix(sg.duration) + " (details cut)"}}
+		return stageView{Lines: []string{"- " + m.stateIcon(sg.state) + " " + label + ": " + state + uncheckedSuffix(sg) + m.durationSuffix(sg.duration) + " (details cut)"}}
 	}
 	sv.Open = size <= openUpTo
 	return sv
+}
+
+// uncheckedSuffix says, on a stage's one line, how many values its plan
+// did not check against the chart's schema.
+func uncheckedSuffix(sg *stageModel) string {
+	if sg.unchecked == nil {
+		return ""
+	}
+	return ", " + plural(sg.unchecked.lines(), "value", "values") + " not checked against the chart's schema"
 }
 
 // openUpTo is the largest section content shown open.
