@@ -86,6 +86,7 @@ func (r *run) check(ctx context.Context, out *StackOutcome, st *stackStages, doc
 		return
 	}
 	res, secrets, err := r.Checks.Check(ctx, p)
+	r.mask(secrets)
 	out.Checks, out.checkSecrets = res, secrets
 	switch {
 	case err != nil:

@@ -256,7 +256,12 @@ func TestCheckSecretsAreMaskedEverywhere(t *testing.T) {
 	c := fakeChecker(func(_ context.Context, p StackPlan) (check.Result, []string, error) {
 		return warned(p), []string{"hunter2-from-the-plan"}, nil
 	})
-	o := runPlan(t, w, newFakeStore(), stacks("infrastructure/prod:infra/prod/main.tf"), func(p *Plan) { p.Checks = c })
+	var mu sync.Mutex
+	var masks []string
+	o := runPlan(t, w, newFakeStore(), stacks("infrastructure/prod:infra/prod/main.tf"), func(p *Plan) {
+		p.Checks, p.Masker = c, recordingMasker{mu: &mu, events: &masks}
+	})
+	assert.Equal(t, []string{"mask hunter2-from-the-plan"}, masks, "registered with the runner as soon as known")
 	assert.Contains(t, o.Secrets(), "hunter2-from-the-plan")
 	pub, _ := renderPlan(t, o, PlanComments{Number: 7})
 	assert.Contains(t, pub.Secrets, "hunter2-from-the-plan", "the publisher masks what the checks masked")

@@ -83,6 +83,10 @@ type StackOutcome struct {
 	// Checks are the checks run after planning, for the report.
 	Checks   check.Result
 	Duration time.Duration
+	// Tool is the Terraform or OpenTofu release the stack's Terraform stage
+	// ran and why it was chosen (Binary.Choice); empty when the stack has
+	// no Terraform stage or did not get as far.
+	Tool string
 
 	// predictedOutputs are the plan's output changes, from which dependent
 	// stacks' inventory is predicted.

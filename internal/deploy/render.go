@@ -58,7 +58,7 @@ const stepKind plan.Kind = "tierdeploy"
 // A stack its checks denied shows as denied, with the checks' findings in
 // the report's Checks section, and no row of its own.
 func stackReport(o *StackOutcome) report.StackReport {
-	sr := report.StackReport{Stack: o.Stack.Key(), Reasons: tier.Strings(o.Stack.Reasons), Results: o.Results, Checks: o.Checks}
+	sr := report.StackReport{Stack: o.Stack.Key(), Reasons: tier.Strings(o.Stack.Reasons), Results: o.Results, Tool: o.Tool, Checks: o.Checks}
 	if o.Skip != nil {
 		sr.Skipped = o.Skip.String()
 	}
