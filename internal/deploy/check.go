@@ -55,14 +55,15 @@ type StagePlan struct {
 }
 
 // TerraformPlanJSON is what a TerraformStage that can be checked has: the
-// JSON of its last plan (`show -json`). A stage without it is checked with
-// no plan, which fails its checks.
+// JSON of its last plan (`show -json`). With a Checker, a planned stage
+// without it fails the stack's checks rather than pass them unread.
 type TerraformPlanJSON interface {
 	PlanJSON() ([]byte, error)
 }
 
 // HelmManifest is what a HelmStage that can be checked has: the manifest
-// its last plan rendered.
+// its last plan rendered. With a Checker, a planned release without it
+// fails the stack's checks.
 type HelmManifest interface {
 	Manifest() string
 }
@@ -105,20 +106,24 @@ func (st *stackStages) stagePlan(res plan.Result) (StagePlan, error) {
 	}
 	switch res.Kind {
 	case plan.Terraform:
-		if js, ok := st.terraform.(TerraformPlanJSON); ok {
-			b, err := js.PlanJSON()
-			if err != nil {
-				return sp, fmt.Errorf("read the plan JSON of %s: %w", res.Name, err)
-			}
-			sp.PlanJSON = b
+		js, ok := st.terraform.(TerraformPlanJSON)
+		if !ok {
+			return sp, fmt.Errorf("the Terraform stage %s cannot tell its plan JSON", res.Name)
 		}
+		b, err := js.PlanJSON()
+		if err != nil {
+			return sp, fmt.Errorf("read the plan JSON of %s: %w", res.Name, err)
+		}
+		sp.PlanJSON = b
 	case plan.Helm:
 		rs := st.release(res.Name)
 		rel := rs.release
 		sp.Release = &rel
-		if m, ok := rs.stage.(HelmManifest); ok {
-			sp.Manifest = m.Manifest()
+		m, ok := rs.stage.(HelmManifest)
+		if !ok {
+			return sp, fmt.Errorf("the Helm release %s cannot tell its rendered manifest", res.Name)
 		}
+		sp.Manifest = m.Manifest()
 	}
 	return sp, nil
 }

@@ -350,3 +350,32 @@ func TestCheckErrorWords(t *testing.T) {
 	assert.Nil(t, err.Unwrap())
 	assert.EqualError(t, &CheckError{Result: check.Result{Checks: []check.Check{{Name: "r", Status: check.Fail}}}}, "denied by checks: 1 check(s) failed")
 }
+
+// opaqueTF and opaqueHelm are stages that cannot tell what they planned.
+type opaqueTF struct{ TerraformStage }
+type opaqueHelm struct{ HelmStage }
+
+func TestStagesThatCannotBeReadFailTheirChecks(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		stack string
+		tools func(w *world)
+		want  string
+	}{
+		{"terraform", "infrastructure/prod:infra/prod/main.tf", func(w *world) {
+			w.tools.newTerraform = func(TerraformSpec) (TerraformStage, error) { return opaqueTF{&fakeTF{plan: changes(1)}}, nil }
+		}, "infrastructure/prod failed: the checks could not run: the Terraform stage infra/prod cannot tell its plan JSON"},
+		{"helm", "monitoring/prod:charts/grafana/values.yaml", func(w *world) {
+			w.tools.newHelm = func(HelmSpec) (HelmStage, error) { return opaqueHelm{&fakeHelm{}}, nil }
+		}, "monitoring/prod failed: the checks could not run: the Helm release grafana cannot tell its rendered manifest"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			tt.tools(w)
+			c := &recordingChecker{}
+			o := runPlan(t, w, newFakeStore(), stacks(tt.stack), func(p *Plan) { p.Checks = c })
+			assert.Equal(t, []string{tt.want}, outcomeLines(o))
+			assert.Empty(t, c.seen, "nothing is checked unread")
+		})
+	}
+}
