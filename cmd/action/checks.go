@@ -25,8 +25,8 @@ func (policies) Checks(cfg *config.Config) app.StackChecks {
 	return stackChecks{r: stackcheck.New(stackcheck.Options{Config: cfg, Env: os.Environ()})}
 }
 
-func (policies) Test(ctx context.Context, cfg *config.Config, run string) (app.PolicyTests, error) {
-	rep, err := policy.Test(ctx, policy.TestOptions{Root: cfg.Root, Dirs: cfg.AllPolicyDirs(), Run: run})
+func (policies) Test(ctx context.Context, root string, dirs []string, run string) (app.PolicyTests, error) {
+	rep, err := policy.Test(ctx, policy.TestOptions{Root: root, Dirs: dirs, Run: run})
 	if err != nil {
 		return nil, err
 	}

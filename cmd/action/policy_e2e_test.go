@@ -465,10 +465,20 @@ func TestTestPoliciesOnTheReferenceSet(t *testing.T) {
 	assert.Equal(t, m[1], m[2])
 	assert.NotContains(t, stdout, "FAIL")
 
+	// As the GitHub Action runs it (action.yml's args, command: test-policies).
+	code, stdout, stderr = runCI(t, "--platform=github", "--chdir="+root, "--config=tierdeploy.reference.yaml", "--tool-mirror=",
+		"--platform=github", "test-policies", "--environment=", "--tier=", "--platform=github", "--platform=github", "--platform=github")
+	require.Equal(t, app.ExitOK, code, stderr)
+	assert.Contains(t, stdout, m[0])
+
 	code, verbose, _ := runCI(t, "--chdir", root, "--config", "tierdeploy.reference.yaml", "test-policies", "-v", "--run", "s3")
 	require.Equal(t, app.ExitOK, code)
 	assert.Contains(t, verbose, "policy/terraform/s3_test.rego:")
 	assert.NotContains(t, verbose, "rds_test")
+
+	code, stdout, _ = runCI(t, "--chdir", root, "--config", "tierdeploy.reference.yaml", "test-policies", "--tier", "project")
+	require.Equal(t, app.ExitOK, code)
+	assert.NotContains(t, stdout, m[0], "only the project's policies: fewer tests")
 
 	r := gittest.New(t)
 	r.Write(map[string]string{

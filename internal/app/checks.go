@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/tierdeploy/tierdeploy/internal/config"
@@ -21,11 +22,11 @@ import (
 type Policies interface {
 	// Checks returns the checks of a configuration's stacks, for one run.
 	Checks(cfg *config.Config) StackChecks
-	// Test runs the policy tests of every policy directory of the
-	// configuration; run selects tests by a regular expression, as
+	// Test runs the policy tests of the policy directories dirs (relative
+	// to root) together; run selects tests by a regular expression, as
 	// `opa test --run` does. An error naming a policy problem wraps
 	// check.ErrInvalidPolicy.
-	Test(ctx context.Context, cfg *config.Config, run string) (PolicyTests, error)
+	Test(ctx context.Context, root string, dirs []string, run string) (PolicyTests, error)
 }
 
 // StackChecks checks planned stacks (internal/stackcheck).
@@ -106,10 +107,13 @@ func runTestPolicies(ctx context.Context, a *invocation) (result, error) {
 	fs := flag.NewFlagSet("test-policies", flag.ContinueOnError)
 	var run string
 	var verbose bool
+	var tiers, envs listFlag
 	fs.StringVar(&run, "run", "", "run only the tests whose package and name match the regular `expression`")
 	fs.BoolVar(&verbose, "v", false, "list every test, with what it printed")
-	if err := a.parse(fs, "test-policies [--run RE] [-v]\n\n"+
-		"Runs the *_test.rego tests of every tier's policy directories, with their testdata, as opa test does.\n"+
+	fs.Var(&tiers, "tier", "only the policies of this `tier` (repeatable)")
+	fs.Var(&envs, "environment", "only the policies of this `environment` (repeatable)")
+	if err := a.parse(fs, "test-policies [--tier T]... [--environment E]... [--run RE] [-v]\n\n"+
+		"Runs the *_test.rego tests of the tiers' policy directories together, with their testdata, as opa test does.\n"+
 		"Exit codes: 0 every test passed, 1 a test failed or erred (or none ran), 3 a policy or test does not compile"); err != nil {
 		return result{}, err
 	}
@@ -120,13 +124,17 @@ func runTestPolicies(ctx context.Context, a *invocation) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	if len(cfg.AllPolicyDirs()) == 0 {
+	dirs, err := policyDirs(cfg, tiers, envs)
+	if err != nil {
+		return result{}, err
+	}
+	if len(dirs) == 0 {
 		return result{}, usagef("test-policies: no tier of %s has policies", cfg.File)
 	}
 	if a.deps.Policies == nil {
 		return result{}, errors.New("this build cannot run policy tests")
 	}
-	rep, err := a.deps.Policies.Test(ctx, cfg, run)
+	rep, err := a.deps.Policies.Test(ctx, cfg.Root, dirs, run)
 	if err != nil {
 		return result{}, err
 	}
@@ -141,6 +149,48 @@ func runTestPolicies(ctx context.Context, a *invocation) (result, error) {
 		return result{}, errPolicyTests
 	}
 	return result{}, nil
+}
+
+// policyDirs returns the policy directories of the tiers in the
+// environments (empty: all), once each, in the configuration's order.
+func policyDirs(cfg *config.Config, tiers, envs []string) ([]string, error) {
+	if len(tiers) == 0 && len(envs) == 0 {
+		return cfg.AllPolicyDirs(), nil
+	}
+	for _, t := range tiers {
+		if cfg.Tier(t) == nil {
+			var known []string
+			for _, t := range cfg.Tiers {
+				known = append(known, t.Name)
+			}
+			return nil, &tier.UnknownError{What: "tier", Name: t, Known: known}
+		}
+	}
+	for _, e := range envs {
+		if cfg.Environment(e) == nil {
+			return nil, &tier.UnknownError{What: "environment", Name: e, Known: cfg.EnvironmentNames()}
+		}
+	}
+	if len(envs) == 0 {
+		envs = cfg.EnvironmentNames()
+	}
+	var out []string
+	seen := map[string]bool{}
+	for i := range cfg.Tiers {
+		t := &cfg.Tiers[i]
+		if len(tiers) > 0 && !slices.Contains(tiers, t.Name) {
+			continue
+		}
+		for _, e := range envs {
+			for _, d := range t.PolicyDirs(e) {
+				if !seen[d] {
+					seen[d] = true
+					out = append(out, d)
+				}
+			}
+		}
+	}
+	return out, nil
 }
 
 // errPolicyTests means a policy test failed or erred, or none ran; the

@@ -25,13 +25,13 @@ import (
 type fakePolicies struct {
 	prepare func(ctx context.Context) error
 	check   func(ctx context.Context, p deploy.StackPlan) (check.Result, []string, error)
-	test    func(ctx context.Context, cfg *config.Config, run string) (PolicyTests, error)
+	test    func(ctx context.Context, root string, dirs []string, run string) (PolicyTests, error)
 }
 
 func (f *fakePolicies) Checks(*config.Config) StackChecks { return fakeStackChecks{f} }
 
-func (f *fakePolicies) Test(ctx context.Context, cfg *config.Config, run string) (PolicyTests, error) {
-	return f.test(ctx, cfg, run)
+func (f *fakePolicies) Test(ctx context.Context, root string, dirs []string, run string) (PolicyTests, error) {
+	return f.test(ctx, root, dirs, run)
 }
 
 type fakeStackChecks struct{ f *fakePolicies }
@@ -184,7 +184,10 @@ func TestTestPolicies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pol := &fakePolicies{test: func(_ context.Context, cfg *config.Config, run string) (PolicyTests, error) {
+			pol := &fakePolicies{test: func(_ context.Context, _ string, dirs []string, run string) (PolicyTests, error) {
+				if !assert.Equal(t, []string{"policy"}, dirs) {
+					return nil, errors.New("wrong directories")
+				}
 				return tt.answer(run)
 			}}
 			code, stdout, stderr, _ := checksCLI(t, pol, tt.env, append([]string{"--chdir", r.Dir, "test-policies"}, tt.args...)...)
@@ -204,4 +207,39 @@ func TestTestPolicies(t *testing.T) {
 
 	assert.True(t, badInput(fmt.Errorf("x: %w", check.ErrInvalidPolicy)))
 	assert.False(t, badInput(errors.New("invalid policy")), "decided on the error, never its words")
+}
+
+func TestTestPoliciesOfSomeTiers(t *testing.T) {
+	r := newRepo(t)
+	cfg := strings.Replace(repoConfig, "    publishes_inventory: true\n", "    publishes_inventory: true\n    policies: [policy/terraform, \"policy/{environment}\"]\n", 1)
+	cfg = strings.Replace(cfg, "    paths: [\"project/**\"]\n", "    paths: [\"project/**\"]\n    policies: [policy/helm]\n", 1)
+	r.Write(map[string]string{
+		"tierdeploy.yaml": cfg, "policy/terraform/a.rego": "package a\n", "policy/staging/b.rego": "package b\n",
+		"policy/prod/c.rego": "package c\n", "policy/helm/d.rego": "package d\n",
+	})
+	r.Commit("policies of two tiers")
+	for _, tt := range []struct {
+		args []string
+		want []string
+		code int
+	}{
+		{nil, []string{"policy/terraform", "policy/staging", "policy/prod", "policy/helm"}, ExitOK},
+		// The GitHub Action passes both flags, empty when not set.
+		{[]string{"--environment=", "--tier="}, []string{"policy/terraform", "policy/staging", "policy/prod", "policy/helm"}, ExitOK},
+		{[]string{"--tier", "project"}, []string{"policy/helm"}, ExitOK},
+		{[]string{"--environment", "prod"}, []string{"policy/terraform", "policy/prod", "policy/helm"}, ExitOK},
+		{[]string{"--tier", "infrastructure", "--environment", "staging"}, []string{"policy/terraform", "policy/staging"}, ExitOK},
+		{[]string{"--tier", "infra"}, nil, ExitInput},
+		{[]string{"--environment", "dev"}, nil, ExitInput},
+	} {
+		var got []string
+		pol := &fakePolicies{test: func(_ context.Context, root string, dirs []string, _ string) (PolicyTests, error) {
+			assert.Equal(t, r.Dir, root)
+			got = dirs
+			return fakeTests{text: "PASS: 1/1\n", ok: true}, nil
+		}}
+		code, _, stderr, _ := checksCLI(t, pol, nil, append([]string{"--chdir", r.Dir, "test-policies"}, tt.args...)...)
+		assert.Equal(t, tt.code, code, "%v: %s", tt.args, stderr)
+		assert.Equal(t, tt.want, got, tt.args)
+	}
 }
