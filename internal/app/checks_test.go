@@ -59,6 +59,11 @@ type fakeTests struct {
 func (r fakeTests) Text(bool) string { return r.text }
 func (r fakeTests) OK() bool         { return r.ok }
 
+// checkedStage is a Terraform stage that tells its plan JSON.
+type checkedStage struct{ fakeStage }
+
+func (checkedStage) PlanJSON() ([]byte, error) { return []byte(`{"resource_changes":[]}`), nil }
+
 // policyRepo is the test repository with a policy on the infrastructure
 // tier.
 func policyRepo(t *testing.T) *gittest.Repo {
@@ -80,9 +85,9 @@ func checksCLI(t *testing.T, pol Policies, env map[string]string, args ...string
 	var built atomic.Int32
 	tools := fakeTools{bin: deploy.Binary{Path: "/opt/bin/tofu"}, newTerraform: func(spec deploy.TerraformSpec) (deploy.TerraformStage, error) {
 		built.Add(1)
-		return fakeStage{plan: func(context.Context, bool) (plan.Result, error) {
+		return checkedStage{fakeStage{plan: func(context.Context, bool) (plan.Result, error) {
 			return plan.Result{HasChanges: true, Counts: plan.Counts{Add: 1}, Fingerprint: "sha256:1"}, nil
-		}}, nil
+		}}}, nil
 	}}
 	code := Main(t.Context(), Deps{
 		Args: args, Stdout: &stdout, Stderr: &stderr,
