@@ -165,7 +165,7 @@ func New(opts Options) (*Installer, error) {
 	if wait <= 0 {
 		wait = time.Second
 	}
-	in.fetch = &fetcher{client: client, attempts: attempts, retryWait: wait, log: in.log}
+	in.fetch = &fetcher{client: guardRedirects(client), attempts: attempts, retryWait: wait, log: in.log}
 	return in, nil
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/go-version"
 
+	"github.com/tierdeploy/tierdeploy/internal/redact"
 	"github.com/tierdeploy/tierdeploy/internal/tfversion"
 )
 
@@ -77,7 +78,7 @@ func (in *Installer) Select(ctx context.Context, req tfversion.Request) (Binary,
 		b.Version, b.Location = r.Version.String(), ToDownload
 		return b, nil
 	}
-	nf := &NotPublishedError{Request: req, Where: redact(in.channels[p].Listing)}
+	nf := &NotPublishedError{Request: req, Where: redact.URL(in.channels[p].Listing)}
 	for _, r := range releases {
 		if r.Version.Prerelease() == "" {
 			nf.Newest = r.Version.String()
@@ -241,7 +242,7 @@ func (in *Installer) fetchListing(ctx context.Context, p tfversion.Product) ([]R
 	}
 	releases, err := ParseListing(p, buf.Bytes())
 	if err != nil {
-		return nil, fmt.Errorf("the release listing %s %w", redact(url), err)
+		return nil, fmt.Errorf("the release listing %s %w", redact.URL(url), err)
 	}
 	return releases, nil
 }
