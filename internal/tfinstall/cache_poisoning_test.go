@@ -46,12 +46,16 @@ func plant(t *testing.T, cacheDir string) string {
 func TestToolCacheWritableByOthersIsRefused(t *testing.T) {
 	srv := releasetest.New(t, releasetest.Options{Releases: published})
 	for name, open := range map[string]func(root string){
-		"world-writable root":          func(root string) { require.NoError(t, os.Chmod(root, 0o777)) },
-		"group-writable root":          func(root string) { require.NoError(t, os.Chmod(root, 0o775)) },
-		"world-writable product dir":   func(root string) { require.NoError(t, os.Chmod(filepath.Join(root, "tofu"), 0o777)) },
-		"world-writable version dir":   func(root string) { require.NoError(t, os.Chmod(filepath.Join(root, "tofu", "1.10.7"), 0o777)) },
-		"world-writable platform dir":  func(root string) { require.NoError(t, os.Chmod(filepath.Join(root, "tofu", "1.10.7", "linux_amd64"), 0o777)) },
-		"world-writable binary":        func(root string) { require.NoError(t, os.Chmod(filepath.Join(root, "tofu", "1.10.7", "linux_amd64", "tofu"), 0o777)) },
+		"world-writable root":        func(root string) { require.NoError(t, os.Chmod(root, 0o777)) },
+		"group-writable root":        func(root string) { require.NoError(t, os.Chmod(root, 0o775)) },
+		"world-writable product dir": func(root string) { require.NoError(t, os.Chmod(filepath.Join(root, "tofu"), 0o777)) },
+		"world-writable version dir": func(root string) { require.NoError(t, os.Chmod(filepath.Join(root, "tofu", "1.10.7"), 0o777)) },
+		"world-writable platform dir": func(root string) {
+			require.NoError(t, os.Chmod(filepath.Join(root, "tofu", "1.10.7", "linux_amd64"), 0o777))
+		},
+		"world-writable binary": func(root string) {
+			require.NoError(t, os.Chmod(filepath.Join(root, "tofu", "1.10.7", "linux_amd64", "tofu"), 0o777))
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			cacheDir := filepath.Join(t.TempDir(), "cache")
