@@ -83,3 +83,32 @@ func TestRedirectToAnotherHTTPSHostIsFollowed(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, tfinstall.Downloaded, b.Location)
 }
+
+// A mirror that streams an endless listing, or a checksum file without end,
+// costs a bounded download: the body is cut at the file's limit and the
+// request fails with a message naming the limit, in bounded time.
+func TestEndlessListingAndChecksumFileAreCut(t *testing.T) {
+	var served atomic.Int64
+	endless := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		chunk := []byte(strings.Repeat("0", 1<<16))
+		for r.Context().Err() == nil && served.Load() < 1<<30 {
+			n, err := w.Write(chunk)
+			served.Add(int64(n))
+			if err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(endless.Close)
+	in, err := tfinstall.New(tfinstall.Options{
+		Client: endless.Client(), CacheDir: t.TempDir(), LookPath: noPath, Platform: linuxAMD64,
+		Channels: tfinstall.MirrorChannels(endless.URL), Attempts: 1,
+		Keys: releasetest.New(t, releasetest.Options{Releases: published}).Keys(),
+	})
+	require.NoError(t, err)
+	_, err = in.Install(t.Context(), ask(t, tfversion.OpenTofu, "~> 1.10.0"))
+	require.ErrorContains(t, err, "over the limit of 33554432 bytes")
+	_, err = in.Install(t.Context(), ask(t, tfversion.OpenTofu, "1.10.7"))
+	require.ErrorContains(t, err, "over the limit of 1048576 bytes")
+	require.Less(t, served.Load(), int64(256<<20), "the server was read far past the limits")
+}
