@@ -29,6 +29,7 @@ func deps(args []string) app.Deps {
 		NewRunner:   newRunner,
 		NewCodeHost: newCodeHost,
 		Terminal:    terminal,
+		Policies:    policies{},
 	}
 }
 

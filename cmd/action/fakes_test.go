@@ -237,9 +237,10 @@ type ghIssue struct {
 
 // ghPull is a pull request listed for a commit.
 type ghPull struct {
-	Number         int    `json:"number"`
-	MergedAt       string `json:"merged_at,omitempty"`
-	MergeCommitSHA string `json:"merge_commit_sha,omitempty"`
+	Number         int              `json:"number"`
+	MergedAt       string           `json:"merged_at,omitempty"`
+	MergeCommitSHA string           `json:"merge_commit_sha,omitempty"`
+	Labels         []map[string]any `json:"labels,omitempty"`
 }
 
 // newFakeGitHub serves the parts of GitHub's REST API tierdeploy uses for
@@ -367,11 +368,16 @@ func (f *fakeHost) comments(n int) []note {
 	return append([]note(nil), f.byNumber[n]...)
 }
 
-// mergedAs records that pull request n was merged as commit sha.
-func (f *fakeHost) mergedAs(n int, sha string) {
+// mergedAs records that pull request n, with labels, was merged as commit
+// sha.
+func (f *fakeHost) mergedAs(n int, sha string, labels ...string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.pulls[sha] = []ghPull{{Number: n, MergedAt: "2026-11-25T12:00:00Z", MergeCommitSHA: sha}}
+	pr := ghPull{Number: n, MergedAt: "2026-11-25T12:00:00Z", MergeCommitSHA: sha}
+	for _, l := range labels {
+		pr.Labels = append(pr.Labels, map[string]any{"name": l, "color": "ededed"})
+	}
+	f.pulls[sha] = []ghPull{pr}
 }
 
 // openIssues returns the open issues.

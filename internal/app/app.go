@@ -39,6 +39,9 @@ type Deps struct {
 	// Terminal reports whether w is a terminal, and its width; nil means
 	// never.
 	Terminal func(w io.Writer) (ok bool, width int)
+	// Policies runs the checks of planned stacks and the policy tests; nil
+	// refuses a configuration that has policies or checks.
+	Policies Policies
 }
 
 // command is one subcommand.
@@ -50,13 +53,14 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"validate", "check tierdeploy.yaml", simple(runValidate)},
+		{"validate", "check tierdeploy.yaml and compile its policies", simple(runValidate)},
 		{"detect", "list the stacks a change affects, and why", simple(runDetect)},
 		{"plan", "plan the affected stacks and print the report", runPlan},
 		{"apply", "apply the stacks changed since their last apply, in order", runApply},
 		{"drift", "look for drift in every stack and keep one issue per drifting stack", runDrift},
 		{"inventory", "get, put, diff or list the versions of an environment's inventory", simple(runInventory)},
 		{"tools", "install the Terraform and OpenTofu releases the stacks ask for (tools install)", simple(runTools)},
+		{"test-policies", "run the policies' tests (*_test.rego), as opa test does", runTestPolicies},
 		{"version", "print the version and the Terraform or OpenTofu release of each stack", simple(runVersion)},
 	}
 }
@@ -127,7 +131,7 @@ Usage: tierdeploy [global flags] <command> [flags]
 Commands:
 `)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 Global flags:

@@ -248,7 +248,7 @@ func TestCommandLine(t *testing.T) {
 		stderr string // substring
 	}{
 		{name: "no command", args: nil, code: ExitInput, stderr: "tierdeploy: no command given"},
-		{name: "unknown command", args: []string{"deploy"}, code: ExitInput, stderr: `unknown command "deploy" (commands: validate, detect, plan, apply, drift, inventory, tools, version)`},
+		{name: "unknown command", args: []string{"deploy"}, code: ExitInput, stderr: `unknown command "deploy" (commands: validate, detect, plan, apply, drift, inventory, tools, test-policies, version)`},
 		{name: "help", args: []string{"help"}, code: 0, stdout: "Usage: tierdeploy [global flags] <command> [flags]"},
 		{name: "command help", args: []string{"detect", "-h"}, code: 0, stdout: "-format format"},
 		{name: "bad flag", args: []string{"detect", "--colour"}, code: ExitInput, stderr: "detect: flag provided but not defined: -colour (see tierdeploy detect -h)"},

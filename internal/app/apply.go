@@ -57,6 +57,10 @@ func runApply(ctx context.Context, a *invocation) (result, error) {
 	if o.requireReviewed && (!sess.ci() || sess.ev.HeadSHA == "") {
 		return result{}, usagef("--require-reviewed compares with the report on the merged pull or merge request: run it in CI on the merge commit")
 	}
+	checks, err := a.checks(ctx, cfg)
+	if err != nil {
+		return result{}, err
+	}
 	store, err := a.deps.NewStore(ctx, cfg)
 	if err != nil {
 		return result{}, err
@@ -66,6 +70,10 @@ func runApply(ctx context.Context, a *invocation) (result, error) {
 		return result{}, err
 	}
 	head, err := a.headCommit(ctx, cfg, o.sel.head)
+	if err != nil {
+		return result{}, err
+	}
+	labels, err := a.mergedLabels(ctx, sess, cfg, head)
 	if err != nil {
 		return result{}, err
 	}
@@ -94,10 +102,11 @@ func runApply(ctx context.Context, a *invocation) (result, error) {
 
 	ap := &deploy.Apply{
 		Deps: flow, Store: store, Claims: held, Host: lazyHost{sess}, Detector: detector{a: a, cfg: cfg},
-		Environments: envs, Tiers: o.sel.tiers, All: o.sel.all, Detected: d.Selection.Stacks, Commit: head,
+		Environments: envs, Tiers: o.sel.tiers, All: o.sel.all, Detected: d.Selection.Stacks, Commit: head, Labels: labels,
 		RequireReviewed: o.requireReviewed, ReviewedCommit: sess.ev.HeadSHA, RunURL: runLink(sess, a.deps.Getenv),
 		Parallelism: o.parallelism, WorkDir: work.dir, PluginCacheDir: a.pluginCache(work),
 	}
+	ap.Checks = checks
 	out, err := ap.Run(runCtx)
 	con.Close()
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/tierdeploy/tierdeploy/internal/changes"
+	"github.com/tierdeploy/tierdeploy/internal/check"
 	"github.com/tierdeploy/tierdeploy/internal/config"
 	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/event"
@@ -84,9 +85,10 @@ func exitCode(r result, err error) int {
 
 // badInput reports whether err was caused by bad input: the command line,
 // the configuration, the CI event, an invalid inventory document or apply
-// record, a file from the repository over the decoding limits, a set value
-// whose placeholder has no value (an environment variable the job does not
-// set), or a Terraform or OpenTofu version that cannot be had as asked.
+// record, a policy that does not compile, a file from the repository over
+// the decoding limits, a set value whose placeholder has no value (an
+// environment variable the job does not set), or a Terraform or OpenTofu
+// version that cannot be had as asked.
 func badInput(err error) bool {
 	var (
 		usage    *UsageError
@@ -99,7 +101,7 @@ func badInput(err error) bool {
 	return errors.As(err, &usage) || errors.As(err, &cfgErrs) || errors.As(err, &unknown) || errors.As(err, &set) ||
 		errors.Is(err, config.ErrNotFound) || errors.As(err, &revision) ||
 		errors.Is(err, event.ErrInput) || errors.Is(err, inventory.ErrInvalid) ||
-		errors.Is(err, yamlbound.ErrBound) || errors.As(err, &version)
+		errors.Is(err, yamlbound.ErrBound) || errors.As(err, &version) || errors.Is(err, check.ErrInvalidPolicy)
 }
 
 // firstInputError returns the first failure, in stack order, caused by bad

@@ -40,6 +40,10 @@ func runPlan(ctx context.Context, a *invocation) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	checks, err := a.checks(ctx, cfg)
+	if err != nil {
+		return result{}, err
+	}
 	d, err := a.detect(ctx, cfg, &o.sel)
 	if err != nil {
 		return result{}, err
@@ -49,7 +53,7 @@ func runPlan(ctx context.Context, a *invocation) (result, error) {
 	}
 	a.log.Info("stacks selected", "count", len(d.Selection.Stacks))
 	commit, head := a.commit(ctx, cfg, d.Head)
-	p := &deploy.Plan{Stacks: d.Selection.Stacks, Commit: commit, Head: head, Parallelism: o.parallelism}
+	p := &deploy.Plan{Stacks: d.Selection.Stacks, Commit: commit, Head: head, Labels: sess.ev.Labels, Parallelism: o.parallelism}
 	if sess.ev.Fork {
 		a.log.Warn("the change comes from a fork: the inventory store is not read (it needs secrets); dependent tiers are planned against an empty inventory")
 	} else if a.deps.NewStore != nil && len(p.Stacks) > 0 && cfg.Publisher() != nil {
@@ -69,6 +73,7 @@ func runPlan(ctx context.Context, a *invocation) (result, error) {
 	if p.Deps, err = a.flowDeps(cfg, con); err != nil {
 		return result{}, err
 	}
+	p.Checks = checks
 	out, err := p.Run(ctx)
 	con.Close()
 	if err != nil {

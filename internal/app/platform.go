@@ -56,6 +56,7 @@ type CodeHost interface {
 	fileLister
 	reviewFinder
 	issueSyncer
+	labelReader
 }
 
 // session is what the run knows about the platform it runs on.

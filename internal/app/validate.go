@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-func runValidate(_ context.Context, a *invocation) error {
+func runValidate(ctx context.Context, a *invocation) error {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	if err := a.parse(fs, "validate [--config FILE] [--chdir DIR]"); err != nil {
 		return err
@@ -16,12 +16,19 @@ func runValidate(_ context.Context, a *invocation) error {
 	if err != nil {
 		return err
 	}
+	if _, err := a.checks(ctx, cfg); err != nil {
+		return err
+	}
 	var tiers []string
 	for _, t := range cfg.Tiers {
 		tiers = append(tiers, t.Name)
 	}
-	fmt.Fprintf(a.deps.Stdout, "%s is valid: %d tier(s) (%s), %d environment(s) (%s), inventory store %s\n",
+	fmt.Fprintf(a.deps.Stdout, "%s is valid: %d tier(s) (%s), %d environment(s) (%s), inventory store %s",
 		cfg.File, len(cfg.Tiers), strings.Join(tiers, ", "),
 		len(cfg.Environments), strings.Join(cfg.EnvironmentNames(), ", "), cfg.StoreKind())
+	if dirs := cfg.AllPolicyDirs(); len(dirs) > 0 {
+		fmt.Fprintf(a.deps.Stdout, ", policies compiled (%s)", strings.Join(dirs, ", "))
+	}
+	fmt.Fprintln(a.deps.Stdout)
 	return nil
 }

@@ -2,7 +2,9 @@ package config
 
 import (
 	"fmt"
+	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -64,6 +66,15 @@ func (t *Tier) PolicyDirs(environment string) []string {
 		}
 	}
 	return out
+}
+
+// PolicyTestOnly reports whether a file of a policy directory is read by
+// the policy tests only: a *_test.rego file, or a file under a testdata
+// directory. rel is its slash-separated path relative to the policy
+// directory. Checks never read such a file, so a change to it plans
+// nothing again.
+func PolicyTestOnly(rel string) bool {
+	return strings.HasSuffix(rel, "_test.rego") || slices.Contains(strings.Split(path.Dir(rel), "/"), "testdata")
 }
 
 var checkNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)

@@ -39,6 +39,9 @@ type Apply struct {
 	Detected []tier.Stack
 	// Commit is the commit being applied.
 	Commit string
+	// Labels are the labels of the pull or merge request merged as Commit,
+	// which checks read.
+	Labels []string
 	// RequireReviewed applies a stack only when its fresh plan is the plan
 	// reviewed on the pull or merge request merged as ReviewedCommit.
 	RequireReviewed bool
@@ -61,6 +64,7 @@ func (a *Apply) Run(ctx context.Context) (*Outcome, error) {
 		return nil, errors.New("apply: no work directory, store or leases")
 	}
 	r := newRun(a.Deps, CommandApply, a.Commit, a.WorkDir, a.PluginCacheDir, a.Store)
+	r.labels = a.Labels
 	recs := &records{store: a.Store, claims: a.Claims, recs: map[string]*inventory.Applied{}}
 	for _, e := range a.Environments {
 		rec, err := a.Store.GetApplied(ctx, e)
@@ -156,7 +160,8 @@ func (ap *applier) applyStack(ctx context.Context, s tier.Stack, before []*Stack
 				return
 			}
 		}
-		if ap.check(ctx, out, in.inventory); out.Failed() {
+		if ap.check(ctx, out, st, in.inventory); out.Failed() {
+			notApplied(out.Results, "not applied: the stack's checks failed")
 			return
 		}
 		if out.Skip = ap.review(out); out.Skip != nil {
@@ -208,7 +213,7 @@ func (ap *applier) applyStages(ctx context.Context, out *StackOutcome, t *config
 			err = res.Err
 		}
 		if err != nil {
-			skipRest(out.Results[i+1:])
+			notApplied(out.Results[i+1:], "not applied: an earlier stage of the stack failed")
 			if ctx.Err() == nil {
 				ap.abort(ctx, out.Stack)
 			}
@@ -218,12 +223,11 @@ func (ap *applier) applyStages(ctx context.Context, out *StackOutcome, t *config
 	return true
 }
 
-// skipRest marks planned changes that were not applied because an earlier
-// stage failed.
-func skipRest(results []plan.Result) {
+// notApplied marks planned changes that were not applied, and says why.
+func notApplied(results []plan.Result, why string) {
 	for i := range results {
 		if results[i].HasChanges && !results[i].Failed() {
-			results[i].Skipped = "not applied: an earlier stage of the stack failed"
+			results[i].Skipped = why
 			results[i].HasChanges = false
 		}
 	}

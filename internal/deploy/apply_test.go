@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tierdeploy/tierdeploy/internal/check"
 	"github.com/tierdeploy/tierdeploy/internal/golden"
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
@@ -423,7 +424,7 @@ func TestApplyFailures(t *testing.T) {
 			script: func(w *world, st *fakeStore) {
 				w.terraform("infrastructure/prod", &fakeTF{plan: changes(1), apply: func(context.Context) error { panic("not applied") }})
 			},
-			want: []string{"infrastructure/prod failed: 1 check(s) failed: no-public-buckets: aws_s3_bucket.logs is public", "project/prod skipped: prerequisite-failed"},
+			want: []string{"infrastructure/prod failed: denied by checks: 1 check(s) failed: terraform.s3: aws_s3_bucket.logs is public", "project/prod skipped: prerequisite-failed"},
 		},
 	}
 	for _, tt := range tests {
@@ -434,11 +435,11 @@ func TestApplyFailures(t *testing.T) {
 			a := newApply(t, w, st, stacks("infrastructure/prod:infra/prod/main.tf", "project/prod:inventory,project/terraform/main.tf"))
 			a.Environments = []string{"prod"}
 			if tt.name == "check fails" {
-				a.Checks = fakeChecker(func(_ context.Context, p StackPlan) ([]Check, error) {
+				a.Checks = fakeChecker(func(_ context.Context, p StackPlan) (check.Result, []string, error) {
 					if p.Stack.Tier != "infrastructure" {
-						return nil, nil
+						return check.Result{}, nil, nil
 					}
-					return []Check{{Name: "no-public-buckets", Status: CheckFailed, Message: "aws_s3_bucket.logs is public"}, {Name: "size", Status: CheckWarned}}, nil
+					return deniedAndWarned(p), nil, nil
 				})
 			}
 			out, err := a.Run(t.Context())
@@ -451,11 +452,6 @@ func TestApplyFailures(t *testing.T) {
 		})
 	}
 }
-
-// fakeChecker is a Checker from a function.
-type fakeChecker func(ctx context.Context, p StackPlan) ([]Check, error)
-
-func (f fakeChecker) Check(ctx context.Context, p StackPlan) ([]Check, error) { return f(ctx, p) }
 
 func TestApplyInterrupted(t *testing.T) {
 	w := newWorld(t)

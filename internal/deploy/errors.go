@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tierdeploy/tierdeploy/internal/check"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
 )
 
@@ -68,18 +69,51 @@ func (e *RecordError) Unwrap() error { return e.Err }
 // Step names the step in a report.
 func (e *RecordError) Step() string { return "apply record" }
 
-// CheckError means a check run after planning failed the stack.
+// CheckError means the checks run after planning failed the stack: a
+// check failed (a deny rule matched, a checker failed), so the stack is
+// not applied; or, when Err is set, the checks could not run.
 type CheckError struct {
-	Failed []Check
+	// Result holds the checks that ran.
+	Result check.Result
+	// Err is why the checks could not run; nil when they ran and one
+	// failed.
+	Err error
 }
 
 func (e *CheckError) Error() string {
-	var parts []string
-	for _, c := range e.Failed {
-		parts = append(parts, c.Name+": "+c.Message)
+	if e.Err != nil {
+		return "the checks could not run: " + e.Err.Error()
 	}
-	return fmt.Sprintf("%d check(s) failed: %s", len(e.Failed), strings.Join(parts, "; "))
+	var parts []string
+	for _, c := range e.Result.Checks {
+		if c.Status != check.Fail {
+			continue
+		}
+		for _, f := range c.Findings {
+			if f.Status == check.Fail {
+				parts = append(parts, c.Name+": "+f.Message)
+			}
+		}
+	}
+	s := fmt.Sprintf("denied by checks: %d check(s) failed", e.Result.Count(check.Fail))
+	if len(parts) > maxDenials {
+		parts = append(parts[:maxDenials], fmt.Sprintf("and %d more (the report lists them)", len(parts)-maxDenials))
+	}
+	if len(parts) > 0 {
+		s += ": " + strings.Join(parts, "; ")
+	}
+	return s
 }
+
+// maxDenials is how many failed findings a CheckError names.
+const maxDenials = 3
+
+// Unwrap returns why the checks could not run, if they could not.
+func (e *CheckError) Unwrap() error { return e.Err }
+
+// Denied reports whether the checks ran and one failed: the report shows
+// the stack as denied, with the checks' findings, and no step of its own.
+func (e *CheckError) Denied() bool { return e.Err == nil }
 
 // Step names the step in a report.
 func (e *CheckError) Step() string { return "checks" }

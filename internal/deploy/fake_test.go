@@ -43,6 +43,9 @@ func (f *fakeTF) Apply(ctx context.Context) error {
 	return f.apply(ctx)
 }
 
+// PlanJSON is an empty plan: the checks of these tests read none.
+func (f *fakeTF) PlanJSON() ([]byte, error) { return []byte(`{}`), nil }
+
 func (f *fakeTF) Outputs(ctx context.Context) (map[string]inventory.Output, error) {
 	if f.outputs == nil {
 		return map[string]inventory.Output{}, nil
@@ -60,6 +63,9 @@ func call(fn func(context.Context) (plan.Result, error), ctx context.Context) (p
 	}
 	return fn(ctx)
 }
+
+// Manifest is an empty rendering: the checks of these tests read none.
+func (f *fakeHelm) Manifest() string { return "" }
 
 func (f *fakeHelm) Plan(ctx context.Context) (plan.Result, error)  { return call(f.plan, ctx) }
 func (f *fakeHelm) Apply(ctx context.Context) (plan.Result, error) { return call(f.apply, ctx) }

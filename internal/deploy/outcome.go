@@ -1,9 +1,11 @@
 package deploy
 
 import (
+	"errors"
 	"slices"
 	"time"
 
+	"github.com/tierdeploy/tierdeploy/internal/check"
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
 	"github.com/tierdeploy/tierdeploy/internal/tier"
@@ -78,8 +80,8 @@ type StackOutcome struct {
 	Predicted *inventory.Change
 	// InventoryVersion is the inventory version the apply published.
 	InventoryVersion int64
-	// Checks are the results of the checks run after planning.
-	Checks   []Check
+	// Checks are the checks run after planning, for the report.
+	Checks   check.Result
 	Duration time.Duration
 	// Tool is the Terraform or OpenTofu release the stack's Terraform stage
 	// ran and why it was chosen (Binary.Choice); empty when the stack has
@@ -89,6 +91,8 @@ type StackOutcome struct {
 	// predictedOutputs are the plan's output changes, from which dependent
 	// stacks' inventory is predicted.
 	predictedOutputs []inventory.OutputChange
+	// checkSecrets are the values the checks masked in what they read.
+	checkSecrets []string
 }
 
 // Failed reports whether a stage or the bookkeeping around them failed.
@@ -115,13 +119,20 @@ func (o *StackOutcome) Counts() plan.Counts {
 	return c
 }
 
-// Secrets returns the secrets the stack's stages learnt.
+// Secrets returns the secrets the stack's stages and checks learnt.
 func (o *StackOutcome) Secrets() []string {
 	var out []string
 	for _, r := range o.Results {
 		out = append(out, r.Secrets...)
 	}
-	return out
+	return append(out, o.checkSecrets...)
+}
+
+// deniedOnly reports whether the stack's stages all planned and only its
+// checks failed it: its plan, and the inventory it predicts, stand.
+func (o *StackOutcome) deniedOnly() bool {
+	var ce *CheckError
+	return errors.As(o.Err, &ce) && ce.Denied() && !slices.ContainsFunc(o.Results, plan.Result.Failed)
 }
 
 // Failure returns why the stack failed: the error of the first failed

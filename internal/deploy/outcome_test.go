@@ -53,14 +53,14 @@ func TestSkipWords(t *testing.T) {
 func TestErrorWords(t *testing.T) {
 	cause := errors.New("cause")
 	for err, want := range map[error]string{
-		&InventoryError{Environment: "prod", Op: "read", Err: cause}:                       "read the inventory of prod: cause",
-		&InventoryError{Environment: "prod", Op: "publish", Err: cause}:                    "publish the inventory: cause",
-		&InventoryError{Environment: "prod", Op: "read the outputs", Err: cause}:           "read the outputs: cause",
-		&RecordError{Environment: "prod", Err: cause}:                                      "write the apply record of prod: cause",
-		&CommentError{Err: cause}:                                                          "the report was not posted on the pull or merge request (it is in the job summary and log): cause",
-		&IssueError{Err: cause}:                                                            "the drift issues were not updated (the report is in the job summary and log): cause",
-		&ReviewError{Msg: "read", Err: cause}:                                              "--require-reviewed: read: cause",
-		&CheckError{Failed: []Check{{Name: "a", Message: "b"}, {Name: "c", Message: "d"}}}: "2 check(s) failed: a: b; c: d",
+		&InventoryError{Environment: "prod", Op: "read", Err: cause}:             "read the inventory of prod: cause",
+		&InventoryError{Environment: "prod", Op: "publish", Err: cause}:          "publish the inventory: cause",
+		&InventoryError{Environment: "prod", Op: "read the outputs", Err: cause}: "read the outputs: cause",
+		&RecordError{Environment: "prod", Err: cause}:                            "write the apply record of prod: cause",
+		&CommentError{Err: cause}:                                                "the report was not posted on the pull or merge request (it is in the job summary and log): cause",
+		&IssueError{Err: cause}:                                                  "the drift issues were not updated (the report is in the job summary and log): cause",
+		&ReviewError{Msg: "read", Err: cause}:                                    "--require-reviewed: read: cause",
+		&CheckError{Err: cause}:                                                  "the checks could not run: cause",
 	} {
 		assert.EqualError(t, err, want)
 		if u, ok := err.(interface{ Unwrap() error }); ok {

@@ -25,6 +25,8 @@ type Plan struct {
 	// request's head), which {commit} in set values stands for; empty
 	// means Commit.
 	Head string
+	// Labels are the pull or merge request's labels, which checks read.
+	Labels []string
 	// Parallelism is how many stacks are planned at once.
 	Parallelism int
 	// WorkDir holds the run's plan files and data directories, outside the
@@ -44,6 +46,7 @@ func (p *Plan) Run(ctx context.Context) (*Outcome, error) {
 	if p.Head != "" {
 		r.head = p.Head
 	}
+	r.labels = p.Labels
 	if err := r.checkStored(ctx, p.Stacks); err != nil {
 		return nil, err
 	}
@@ -92,6 +95,6 @@ func (r *run) planStack(ctx context.Context, s tier.Stack, before []*StackOutcom
 				return // later releases may need this one
 			}
 		}
-		r.check(ctx, out, in.inventory)
+		r.check(ctx, out, st, in.inventory)
 	})
 }

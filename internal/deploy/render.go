@@ -54,12 +54,16 @@ const stepKind plan.Kind = "tierdeploy"
 // stackReport is one stack as the report shows it. A failure outside the
 // stages (Err) is shown as a row of its own, named for the step that
 // failed ("inventory", "apply record", "checks").
+//
+// A stack its checks denied shows as denied, with the checks' findings in
+// the report's Checks section, and no row of its own.
 func stackReport(o *StackOutcome) report.StackReport {
-	sr := report.StackReport{Stack: o.Stack.Key(), Reasons: tier.Strings(o.Stack.Reasons), Results: o.Results, Tool: o.Tool}
+	sr := report.StackReport{Stack: o.Stack.Key(), Reasons: tier.Strings(o.Stack.Reasons), Results: o.Results, Tool: o.Tool, Checks: o.Checks}
 	if o.Skip != nil {
 		sr.Skipped = o.Skip.String()
 	}
-	if o.Err != nil {
+	var denied *CheckError
+	if o.Err != nil && (!errors.As(o.Err, &denied) || !denied.Denied()) {
 		name := "tierdeploy"
 		var step interface{ Step() string }
 		if errors.As(o.Err, &step) {

@@ -28,6 +28,8 @@ type run struct {
 	// placeholder of set values stands for.
 	head string
 	inv  *inventories
+	// labels are the labels of the change, as checks see them.
+	labels []string
 
 	binMu sync.Mutex
 	bins  map[BinaryRequest]*binaryResult
@@ -97,11 +99,17 @@ func (r *run) do(ctx context.Context, s tier.Stack, before []*StackOutcome, body
 }
 
 // blocked returns why a stack cannot run after its prerequisites, or nil.
-// A failed prerequisite blocks every command; apply also stops when a
-// prerequisite was not applied, unless only because the inventory did not
-// change (it was then up to date).
+// A failed prerequisite blocks every command, except in plan a prerequisite
+// that only its checks denied: its plan and the inventory it predicts
+// stand, so the stacks that need it are planned and checked too, and one
+// plan shows every denial. Apply also stops when a prerequisite was not
+// applied, unless only because the inventory did not change (it was then up
+// to date).
 func (r *run) blocked(ctx context.Context, before []*StackOutcome) *Skip {
 	for _, b := range before {
+		if r.cmd == CommandPlan && b.deniedOnly() {
+			continue
+		}
 		if b.Failed() || b.Skipped(PrerequisiteFailed) {
 			return &Skip{Reason: PrerequisiteFailed, Command: r.cmd, Stack: b.Stack.Key()}
 		}

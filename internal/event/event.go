@@ -3,6 +3,7 @@ package event
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -89,6 +90,29 @@ type Event struct {
 	// then the commit it was merged as.
 	Merged   bool
 	MergeSHA string
+	// Labels are the pull or merge request's labels, sorted and once each
+	// (at most MaxLabels), for the checks; untrusted text.
+	Labels []string
+}
+
+// MaxLabels is how many labels of a pull or merge request are kept.
+const MaxLabels = 1000
+
+// labels returns names sorted, without duplicates and blank names, and at
+// most MaxLabels of them.
+func labels(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if strings.TrimSpace(n) != "" {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) > MaxLabels {
+		out = out[:MaxLabels]
+	}
+	return out
 }
 
 // CheckFork returns a *ForkError when the run would execute a fork's

@@ -64,7 +64,10 @@ type githubPayload struct {
 }
 
 type githubPullRequest struct {
-	Number         int          `json:"number"`
+	Number int `json:"number"`
+	Labels []struct {
+		Name string `json:"name"`
+	} `json:"labels"`
 	Merged         bool         `json:"merged"`
 	MergeCommitSHA *string      `json:"merge_commit_sha"`
 	Base           githubBranch `json:"base"`
@@ -207,6 +210,11 @@ func githubPullRequestEvent(e *Event, p githubPayload) error {
 	e.BaseSHA, e.HeadSHA = pr.Base.SHA, pr.Head.SHA
 	e.BaseRef, e.HeadRef = pr.Base.Ref, pr.Head.Ref
 	e.Fork = isFork(pr.Base.Repo, pr.Head.Repo)
+	names := make([]string, len(pr.Labels))
+	for i, l := range pr.Labels {
+		names[i] = l.Name
+	}
+	e.Labels = labels(names)
 	if pr.Merged {
 		e.Merged = true
 		if pr.MergeCommitSHA == nil || !validSHA(*pr.MergeCommitSHA) {

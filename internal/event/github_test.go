@@ -84,6 +84,7 @@ func TestFromEnvGitHub(t *testing.T) {
 		Ref: "refs/heads/master", DefaultBranch: "master",
 		RunURL:    "https://github.com/Codertocat/Hello-World/actions/runs/1658821493",
 		ServerURL: "https://github.com", APIURL: "https://api.github.com", Actor: "Codertocat",
+		Labels: []string{"bug"},
 	}
 	with := func(e Event, f func(*Event)) Event { f(&e); return e }
 

@@ -108,6 +108,10 @@ func gitlabMergeRequest(e *Event, getenv func(string) string) error {
 	// (CI_PROJECT_ID is then the target's), with the target's variables.
 	e.ForkWithSecrets = e.Fork && getenv("CI_PROJECT_ID") == e.ProjectID
 	e.BaseRef = getenv("CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
+	// Comma-separated; GitLab label names cannot hold a comma.
+	if l := getenv("CI_MERGE_REQUEST_LABELS"); l != "" {
+		e.Labels = labels(strings.Split(l, ","))
+	}
 	if ref := getenv("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"); ref != "" {
 		e.HeadRef = ref
 	}

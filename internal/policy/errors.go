@@ -1,15 +1,16 @@
 package policy
 
 import (
-	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/tierdeploy/tierdeploy/internal/check"
 )
 
 // ErrInvalid is wrapped by every error about the policies themselves: a
 // file that does not parse or compile, a path that leaves the repository,
 // a directory without policies. Such an error is bad input (exit code 3).
-var ErrInvalid = errors.New("invalid policy")
+var ErrInvalid = check.ErrInvalidPolicy
 
 // Problem is one mistake in a policy or data file.
 type Problem struct {

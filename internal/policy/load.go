@@ -13,6 +13,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"sigs.k8s.io/yaml"
+
+	"github.com/tierdeploy/tierdeploy/internal/config"
 )
 
 // Bounds on what is read.
@@ -91,11 +93,8 @@ func load(root string, dirs []string, tests bool) (*files, error) {
 				}
 			}
 			rel := strings.TrimPrefix(strings.TrimPrefix(p, clean), "/")
-			test := underTestdata(rel)
+			test := config.PolicyTestOnly(rel)
 			switch {
-			case strings.HasSuffix(name, "_test.rego"):
-				test = true
-				fallthrough
 			case strings.HasSuffix(name, ".rego"):
 				if test && !tests {
 					return nil
@@ -125,10 +124,6 @@ func load(root string, dirs []string, tests bool) (*files, error) {
 		return nil, errs
 	}
 	return f, nil
-}
-
-func underTestdata(rel string) bool {
-	return slices.Contains(strings.Split(path.Dir(rel), "/"), "testdata")
 }
 
 // pathError words a file system error without the absolute path.

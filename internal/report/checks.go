@@ -65,7 +65,8 @@ func newChecksModel(r check.Result, tidy func(string) string, ms measure) *check
 
 // addChecks prepares a stack's checks and raises the search bounds to
 // cover them. A stack whose checks failed shows as failed, with the
-// fingerprint of its plan.
+// fingerprint of its plan, also when its stages were then not applied
+// (skipped); a stack skipped as a whole ran no checks.
 func (m *model) addChecks(st *stackModel, r check.Result, tidy func(string) string) {
 	st.checks = newChecksModel(r, tidy, m.ms)
 	if st.checks == nil {
@@ -75,7 +76,7 @@ func (m *model) addChecks(st *stackModel, r check.Result, tidy func(string) stri
 	for _, e := range st.checks.entries {
 		m.bound(e.output, true)
 	}
-	if st.checks.denied && st.state != skipped {
+	if st.checks.denied && st.skipped == "" {
 		st.state = failed
 	}
 }

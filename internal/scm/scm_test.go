@@ -1,6 +1,7 @@
 package scm
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -172,4 +173,14 @@ func TestErrorMessages(t *testing.T) {
 			assert.Equal(t, tt.want, tt.err.Error())
 		})
 	}
+}
+
+func TestSortLabels(t *testing.T) {
+	assert.Equal(t, []string{"a", "b"}, SortLabels([]string{"b", " ", "a", "b", ""}))
+	assert.Nil(t, SortLabels(nil))
+	many := make([]string, MaxLabels+5)
+	for i := range many {
+		many[i] = fmt.Sprintf("l%05d", i)
+	}
+	assert.Len(t, SortLabels(many), MaxLabels)
 }

@@ -50,6 +50,12 @@ func newScoper(cfg *config.Config) *scoper {
 				add(f, false, false)
 			}
 		}
+		// Policy directories of environments sit beside shared ones
+		// (policy/{environment} beside policy/terraform): only the
+		// configured environments' folders are theirs.
+		for _, p := range t.Policies {
+			add(escape(path.Clean(p))+"/**", true, false)
+		}
 		for _, r := range t.Helm {
 			if r.IsLocalChart() {
 				add(r.Chart, false, true)

@@ -15,6 +15,9 @@ type target struct {
 	globs []glob
 	dirs  []string // a path inside one of these is a match
 	files map[string]bool
+	// policyDirs are the tier's policy directories: a path inside one is a
+	// match unless only the policy tests read it.
+	policyDirs []string
 }
 
 func newTarget(cfg *config.Config, t *config.Tier, env string, loc locator) (target, error) {
@@ -32,6 +35,16 @@ func newTarget(cfg *config.Config, t *config.Tier, env string, loc locator) (tar
 		tg.dirs = append(tg.dirs, mods...)
 		for _, f := range tf.VarFiles {
 			tg.files[path.Clean(config.Expand(f, env))] = true
+		}
+	}
+	for _, d := range t.PolicyDirs(env) {
+		tg.policyDirs = append(tg.policyDirs, path.Clean(d))
+	}
+	for _, c := range t.Checks {
+		// A checker that is a script of the repository; one on PATH is
+		// not the repository's to change.
+		if len(c.Command) > 0 && strings.Contains(c.Command[0], "/") {
+			tg.files[path.Clean(c.Command[0])] = true
 		}
 	}
 	for _, r := range t.Helm {
@@ -57,6 +70,11 @@ func (tg target) matches(p string) bool {
 	}
 	for _, d := range tg.dirs {
 		if under(p, d) {
+			return true
+		}
+	}
+	for _, d := range tg.policyDirs {
+		if under(p, d) && p != d && !config.PolicyTestOnly(strings.TrimPrefix(p, d+"/")) {
 			return true
 		}
 	}

@@ -70,7 +70,9 @@ type Input struct {
 // in an environment when a changed path matches its paths globs, lies in its
 // Terraform directory or a local module that directory calls, is one of its
 // var files, lies in a local chart of its releases (or a file:// dependency
-// of it), is one of its values files, or is the configuration file itself. A
+// of it), is one of its values files, lies in one of its policy directories
+// (other than a file only the policy tests read), is the script of one of
+// its checks, or is the configuration file itself. A
 // tier that needs the tier publishing the inventory is affected where that
 // tier is, because the inventory may change. A path inside an
 // environment-specific location (a template holding {environment}) affects

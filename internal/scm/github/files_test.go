@@ -140,6 +140,48 @@ func TestMergedChange(t *testing.T) {
 	}
 }
 
+func TestMergedLabels(t *testing.T) {
+	const sha = "3333333333333333333333333333333333333333"
+	path := "/repos/acme/infra/commits/" + sha + "/pulls"
+	merged := "2026-03-01T10:00:00Z"
+	type label struct {
+		Name string `json:"name"`
+	}
+	type pull struct {
+		Number         int     `json:"number"`
+		MergedAt       *string `json:"merged_at"`
+		MergeCommitSHA string  `json:"merge_commit_sha"`
+		Labels         []label `json:"labels"`
+	}
+	reg := scmtest.New(t)
+	repo, _ := newTestRepo(t, reg)
+	pulls := []pull{
+		{Number: 3, Labels: []label{{"open-one"}}},
+		{Number: 5, MergedAt: &merged, MergeCommitSHA: "4444444444444444444444444444444444444444", Labels: []label{{"other"}}},
+		{Number: 7, MergedAt: &merged, MergeCommitSHA: sha, Labels: []label{{"allow-destroy"}, {"::warning::x"}, {""}, {"allow-destroy"}}},
+	}
+	reg.Register(http.MethodGet, path, scmtest.GitHubPages(&pulls))
+	labels, found, err := repo.MergedLabels(t.Context(), sha)
+	require.NoError(t, err)
+	assert.True(t, found)
+	assert.Equal(t, []string{"::warning::x", "allow-destroy"}, labels, "sorted, once each, as data")
+
+	reg = scmtest.New(t)
+	repo, _ = newTestRepo(t, reg)
+	none := []pull{{Number: 3}}
+	reg.Register(http.MethodGet, path, scmtest.GitHubPages(&none))
+	labels, found, err = repo.MergedLabels(t.Context(), sha)
+	require.NoError(t, err)
+	assert.False(t, found)
+	assert.Empty(t, labels)
+
+	reg = scmtest.New(t)
+	repo, _ = newTestRepo(t, reg)
+	reg.Register(http.MethodGet, path, scmtest.JSON(http.StatusForbidden, map[string]string{"message": "Resource not accessible by integration"}))
+	_, _, err = repo.MergedLabels(t.Context(), sha)
+	assert.Error(t, err)
+}
+
 func TestNewAndToken(t *testing.T) {
 	_, err := New(Options{Token: "t", Repository: "nope"})
 	assert.ErrorContains(t, err, "not owner/name")

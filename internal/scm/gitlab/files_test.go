@@ -117,6 +117,34 @@ func TestMergedChange(t *testing.T) {
 	}
 }
 
+func TestMergedLabels(t *testing.T) {
+	const sha = "3333333333333333333333333333333333333333"
+	const path = "/api/v4/projects/278964/repository/commits/" + sha + "/merge_requests"
+	type mr struct {
+		IID            int64    `json:"iid"`
+		State          string   `json:"state"`
+		MergeCommitSHA string   `json:"merge_commit_sha"`
+		Labels         []string `json:"labels"`
+	}
+	reg := scmtest.New(t)
+	p := newTestProject(t, reg)
+	mrs := []mr{{IID: 2, State: "opened", Labels: []string{"draft"}}, {IID: 5, State: "merged", MergeCommitSHA: sha, Labels: []string{"team::infra", "allow-destroy", "allow-destroy"}}}
+	reg.Register(http.MethodGet, path, scmtest.GitLabPages(&mrs))
+	labels, found, err := p.MergedLabels(t.Context(), sha)
+	require.NoError(t, err)
+	assert.True(t, found)
+	assert.Equal(t, []string{"allow-destroy", "team::infra"}, labels)
+
+	reg = scmtest.New(t)
+	p = newTestProject(t, reg)
+	open := []mr{{IID: 2, State: "opened"}}
+	reg.Register(http.MethodGet, path, scmtest.GitLabPages(&open))
+	labels, found, err = p.MergedLabels(t.Context(), sha)
+	require.NoError(t, err)
+	assert.False(t, found)
+	assert.Empty(t, labels)
+}
+
 func TestProjectPathIsEscaped(t *testing.T) {
 	reg := scmtest.New(t)
 	p, err := New(Options{Token: "t", APIURL: reg.URL() + "/api/v4", ProjectID: "acme/platform.infra", Retry: testRetry})

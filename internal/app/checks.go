@@ -1,0 +1,198 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/tierdeploy/tierdeploy/internal/config"
+	"github.com/tierdeploy/tierdeploy/internal/deploy"
+	"github.com/tierdeploy/tierdeploy/internal/event"
+	"github.com/tierdeploy/tierdeploy/internal/tier"
+)
+
+// Policies are the checks of planned stacks, policies and external
+// checkers, and the tests of the policies (cmd/action wires
+// internal/stackcheck and internal/policy, so this package links no policy
+// engine).
+type Policies interface {
+	// Checks returns the checks of a configuration's stacks, for one run.
+	Checks(cfg *config.Config) StackChecks
+	// Test runs the policy tests of the policy directories dirs (relative
+	// to root) together; run selects tests by a regular expression, as
+	// `opa test --run` does. An error naming a policy problem wraps
+	// check.ErrInvalidPolicy.
+	Test(ctx context.Context, root string, dirs []string, run string) (PolicyTests, error)
+}
+
+// StackChecks checks planned stacks (internal/stackcheck).
+type StackChecks interface {
+	deploy.Checker
+	// Prepare compiles every tier's policies, so that a bad policy stops
+	// the run before anything is planned.
+	Prepare(ctx context.Context) error
+}
+
+// PolicyTests is the outcome of a policy test run.
+type PolicyTests interface {
+	// Text is the report: failures and errors (every test when verbose),
+	// then the counts.
+	Text(verbose bool) string
+	// OK reports whether tests ran and none failed or erred.
+	OK() bool
+}
+
+// hasChecks reports whether a tier of the configuration has policies or
+// checkers.
+func hasChecks(cfg *config.Config) bool {
+	for _, t := range cfg.Tiers {
+		if len(t.Policies) > 0 || len(t.Checks) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// checks returns the checks of the configuration's stacks with every
+// policy compiled, or nil when no tier has any. A policy that does not
+// compile is the error, before anything runs (bad input).
+func (a *invocation) checks(ctx context.Context, cfg *config.Config) (deploy.Checker, error) {
+	if !hasChecks(cfg) {
+		return nil, nil
+	}
+	if a.deps.Policies == nil {
+		return nil, errors.New("the configuration has policies or checks, and this build cannot run them")
+	}
+	c := a.deps.Policies.Checks(cfg)
+	if err := c.Prepare(ctx); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// labelReader reads the labels of the change merged as a commit.
+type labelReader interface {
+	MergedLabels(ctx context.Context, sha string) (labels []string, found bool, err error)
+}
+
+// mergedLabels returns the labels of the pull or merge request merged as
+// the commit a push applies, which the checks of apply read as plan's read
+// the change's own. Without checks, outside CI, or for a run that is not a
+// push, there are none to read. An error stops the apply: checks that
+// depend on a label must not run without it.
+func (a *invocation) mergedLabels(ctx context.Context, s *session, cfg *config.Config, head string) ([]string, error) {
+	if !hasChecks(cfg) || !s.ci() || s.ev.Kind != event.KindPush || head == "" {
+		return nil, nil
+	}
+	host, err := s.codeHost(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the labels of the change merged as %s, which the checks read: %w", tier.Short(head), err)
+	}
+	labels, found, err := host.MergedLabels(ctx, head)
+	if err != nil {
+		return nil, fmt.Errorf("read the labels of the change merged as %s, which the checks read: %w", tier.Short(head), err)
+	}
+	if found {
+		a.log.Info("checks read the labels of the merged change", "labels", len(labels))
+	}
+	return labels, nil
+}
+
+// runTestPolicies runs the repository's policy tests.
+func runTestPolicies(ctx context.Context, a *invocation) (result, error) {
+	fs := flag.NewFlagSet("test-policies", flag.ContinueOnError)
+	var run string
+	var verbose bool
+	var tiers, envs listFlag
+	fs.StringVar(&run, "run", "", "run only the tests whose package and name match the regular `expression`")
+	fs.BoolVar(&verbose, "v", false, "list every test, with what it printed")
+	fs.Var(&tiers, "tier", "only the policies of this `tier` (repeatable)")
+	fs.Var(&envs, "environment", "only the policies of this `environment` (repeatable)")
+	if err := a.parse(fs, "test-policies [--tier T]... [--environment E]... [--run RE] [-v]\n\n"+
+		"Runs the *_test.rego tests of the tiers' policy directories together, with their testdata, as opa test does.\n"+
+		"Exit codes: 0 every test passed, 1 a test failed or erred (or none ran), 3 a policy or test does not compile"); err != nil {
+		return result{}, err
+	}
+	if _, err := regexp.Compile(run); err != nil {
+		return result{}, usagef("test-policies: --run %q is not a regular expression: %v", run, err)
+	}
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return result{}, err
+	}
+	dirs, err := policyDirs(cfg, tiers, envs)
+	if err != nil {
+		return result{}, err
+	}
+	if len(dirs) == 0 {
+		return result{}, usagef("test-policies: no tier of %s has policies", cfg.File)
+	}
+	if a.deps.Policies == nil {
+		return result{}, errors.New("this build cannot run policy tests")
+	}
+	rep, err := a.deps.Policies.Test(ctx, cfg.Root, dirs, run)
+	if err != nil {
+		return result{}, err
+	}
+	// Test names and what tests print come from the repository: standard
+	// output is fenced against workflow commands on GitHub (guardOutput).
+	text := rep.Text(verbose)
+	fmt.Fprint(a.deps.Stdout, text)
+	if !strings.HasSuffix(text, "\n") {
+		fmt.Fprintln(a.deps.Stdout)
+	}
+	if !rep.OK() {
+		return result{}, errPolicyTests
+	}
+	return result{}, nil
+}
+
+// policyDirs returns the policy directories of the tiers in the
+// environments (empty: all), once each, in the configuration's order.
+func policyDirs(cfg *config.Config, tiers, envs []string) ([]string, error) {
+	if len(tiers) == 0 && len(envs) == 0 {
+		return cfg.AllPolicyDirs(), nil
+	}
+	for _, t := range tiers {
+		if cfg.Tier(t) == nil {
+			var known []string
+			for _, t := range cfg.Tiers {
+				known = append(known, t.Name)
+			}
+			return nil, &tier.UnknownError{What: "tier", Name: t, Known: known}
+		}
+	}
+	for _, e := range envs {
+		if cfg.Environment(e) == nil {
+			return nil, &tier.UnknownError{What: "environment", Name: e, Known: cfg.EnvironmentNames()}
+		}
+	}
+	if len(envs) == 0 {
+		envs = cfg.EnvironmentNames()
+	}
+	var out []string
+	seen := map[string]bool{}
+	for i := range cfg.Tiers {
+		t := &cfg.Tiers[i]
+		if len(tiers) > 0 && !slices.Contains(tiers, t.Name) {
+			continue
+		}
+		for _, e := range envs {
+			for _, d := range t.PolicyDirs(e) {
+				if !seen[d] {
+					seen[d] = true
+					out = append(out, d)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// errPolicyTests means a policy test failed or erred, or none ran; the
+// report above says which.
+var errPolicyTests = errors.New("policy tests failed (see above)")
