@@ -59,3 +59,20 @@ var discoveryAnswers = map[string]string{
 func pemOf(s *httptest.Server) []byte {
 	return (&apiServer{Server: s}).caPEM()
 }
+
+// A server whose certificate the connection's CA does not trust (an
+// endpoint that is not the cluster's) never receives the token: TLS is
+// verified before the first request is sent.
+func TestTokenIsNotSentToAnUntrustedServer(t *testing.T) {
+	api := newAPIServer(t, "token-1")
+	for _, step := range []func(*Stage, context.Context) (plan.Result, error){(*Stage).Plan, (*Stage).Apply, (*Stage).Drift} {
+		_, err := step(newStage(t, connectionOptions(t, &Connection{Name: "EKS cluster c1", Endpoint: api.URL, CAData: selfSignedCA(t), Token: &countingTokens{}})), t.Context())
+		var ae *ClusterAuthError
+		if assert.ErrorAs(t, err, &ae) {
+			assert.Equal(t, AuthUntrustedCertificate, ae.Reason)
+		}
+	}
+	api.mu.Lock()
+	defer api.mu.Unlock()
+	assert.Empty(t, api.auths, "the untrusted server received a request")
+}
