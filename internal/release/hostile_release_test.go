@@ -35,7 +35,7 @@ func testAliasBomb(t *testing.T, bomb string) {
 	action := "runs:\n  using: docker\n  image: Dockerfile\n" + bomb
 	component := "spec:\n  inputs:\n    image-version:\n      default: \"1.2.3\"\n" + bomb
 	for name, run := range map[string]func() error{
-		"pin-action": func() error { _, err := PinAction("action.yml", []byte(action), testImage, testDigest); return err },
+		"pin-action":   func() error { _, err := PinAction("action.yml", []byte(action), testImage, testDigest); return err },
 		"check action": func() error { return CheckDevelopmentAction("action.yml", []byte(action)) },
 		"prepare": func() error {
 			_, err := SetComponentVersion("tierdeploy.yml", []byte(component), Version{1, 3, 0})
