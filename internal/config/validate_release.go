@@ -36,6 +36,32 @@ func jobCredential(name string) bool {
 	return slices.Contains(jobCredentials, strings.ToUpper(name))
 }
 
+// validateSecretEnv checks that a variable one release lists as secret is
+// secret wherever it is listed: its value is the same everywhere, and one
+// plain listing would show it in clear in that release's diff and notes.
+func (c *Config) validateSecretEnv(errs *Errors) {
+	secretAt := map[string]string{}
+	for i, t := range c.Tiers {
+		for j, r := range t.Helm {
+			for k, e := range r.Env {
+				if _, seen := secretAt[e.Name]; e.Secret && !seen {
+					secretAt[e.Name] = fmt.Sprintf("tiers[%d].helm[%d].env[%d]", i, j, k)
+				}
+			}
+		}
+	}
+	for i, t := range c.Tiers {
+		for j, r := range t.Helm {
+			for k, e := range r.Env {
+				if at, ok := secretAt[e.Name]; ok && !e.Secret {
+					c.problem(errs, fmt.Sprintf("tiers[%d].helm[%d].env[%d].secret", i, j, k),
+						"is not set, but %s is secret in %s: mark it secret here too", e.Name, at)
+				}
+			}
+		}
+	}
+}
+
 // validateDeployOptions checks the deploy options, labels, set and env of
 // the release r at key rat.
 func (c *Config) validateDeployOptions(errs *Errors, rat string, r Release) {
