@@ -10,6 +10,7 @@ import (
 
 	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/event"
+	"github.com/tierdeploy/tierdeploy/internal/termtext"
 )
 
 // Deps is what the commands need from the outside world. cmd/action fills it
@@ -73,7 +74,10 @@ func Main(ctx context.Context, deps Deps) int {
 		return ExitOK
 	}
 	if msg := errors.Join(res.err(), err); msg != nil {
-		fmt.Fprintf(deps.Stderr, "tierdeploy: %s\n", strings.ReplaceAll(msg.Error(), "\n", "\ntierdeploy: "))
+		// The message quotes file names, tool output and configuration
+		// values: made safe for a terminal or a CI log viewer first.
+		text := strings.TrimRight(termtext.Block(msg.Error()), "\n")
+		fmt.Fprintf(deps.Stderr, "tierdeploy: %s\n", strings.ReplaceAll(text, "\n", "\ntierdeploy: "))
 	}
 	return exitCode(res, err)
 }

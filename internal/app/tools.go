@@ -3,12 +3,12 @@ package app
 import (
 	"fmt"
 	"log/slog"
-	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/tierdeploy/tierdeploy/internal/config"
 	"github.com/tierdeploy/tierdeploy/internal/deploy"
+	"github.com/tierdeploy/tierdeploy/internal/redact"
 )
 
 // Environment variables of the tool source (the flags --tool-mirror and
@@ -93,14 +93,8 @@ func (a *invocation) toolchain(cfg *config.Config) (deploy.Toolchain, error) {
 	return tools, nil
 }
 
-// redacted is a URL without its password.
-func redacted(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(a URL that does not parse)"
-	}
-	return u.Redacted()
-}
+// redacted is a URL without its credentials (user name included) or query.
+func redacted(raw string) string { return redact.URL(raw) }
 
 // binaryLine describes a stack's binary on one line: the choice, where it
 // is, or why it cannot be had.

@@ -137,7 +137,7 @@ func TestToolSourceErrors(t *testing.T) {
 		{name: "offline flag", flags: []string{"--offline=maybe"}, want: `invalid boolean value "maybe" for -offline: must be true or false`},
 		{name: "mirror flag", flags: []string{"--tool-mirror", "ftp://mirror.example/"}, want: "--tool-mirror: mirror URL ftp://mirror.example/ must start with https://"},
 		{name: "mirror variable with credentials redacted", env: map[string]string{ToolMirrorVar: "ftp://user:hunter2-secret@mirror.example/r"},
-			want: "TIERDEPLOY_TOOL_MIRROR: mirror URL ftp://user:xxxxx@mirror.example/r must start with https://"},
+			want: "TIERDEPLOY_TOOL_MIRROR: mirror URL ftp://xxxxx@mirror.example/r must start with https://"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,10 @@
 package checker
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/tierdeploy/tierdeploy/internal/childenv"
+)
 
 // Environment variables a checker receives.
 const (
@@ -15,24 +19,15 @@ const (
 )
 
 // platformTokens are the variables that hold the CI platform's tokens,
-// removed from every checker's environment.
-var platformTokens = map[string]bool{
-	"GITHUB_TOKEN":                   true,
-	"GH_TOKEN":                       true,
-	"INPUT_GITHUB-TOKEN":             true, // the action's github-token input
-	"INPUT_GITHUB_TOKEN":             true,
-	"GITLAB_TOKEN":                   true,
-	"CI_JOB_TOKEN":                   true,
-	"CI_JOB_JWT":                     true,
-	"CI_JOB_JWT_V1":                  true,
-	"CI_JOB_JWT_V2":                  true,
-	"CI_REGISTRY_PASSWORD":           true,
-	"CI_DEPENDENCY_PROXY_PASSWORD":   true,
-	"CI_DEPLOY_PASSWORD":             true,
-	"CI_REPOSITORY_URL":              true, // holds the job token
-	"ACTIONS_ID_TOKEN_REQUEST_TOKEN": true,
-	"ACTIONS_RUNTIME_TOKEN":          true,
-}
+// removed from every checker's environment: childenv's list, the one
+// every process that runs code under review uses.
+var platformTokens = func() map[string]bool {
+	m := map[string]bool{}
+	for _, k := range childenv.PlatformTokens {
+		m[strings.ToUpper(k)] = true
+	}
+	return m
+}()
 
 // tokenPrefixes are prefixes of variables removed as a whole: the runner's
 // internal endpoints and tokens.

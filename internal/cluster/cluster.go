@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tierdeploy/tierdeploy/internal/config"
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
@@ -124,9 +126,10 @@ func Resolve(in Input) (Target, error) {
 		return Target{}, err
 	}
 	if t.Region == "" && t.Endpoint != "" {
-		u, _ := url.Parse(t.Endpoint)
-		if m := eksHostRE.FindStringSubmatch(strings.ToLower(u.Hostname())); m != nil {
-			t.Region = m[1]
+		if u, err := url.Parse(t.Endpoint); err == nil {
+			if m := eksHostRE.FindStringSubmatch(strings.ToLower(u.Hostname())); m != nil {
+				t.Region = m[1]
+			}
 		}
 	}
 	return t, nil
@@ -180,7 +183,46 @@ func endpoint(v string) (string, string) {
 	if _, port, err := net.SplitHostPort(u.Host); err == nil && port == "" {
 		return "", "has an empty port"
 	}
-	return "https://" + u.Host, ""
+	if problem := neverAPIServer(u.Hostname()); problem != "" {
+		return "", problem
+	}
+	return (&url.URL{Scheme: "https", Host: u.Host}).String(), ""
+}
+
+// metadataHosts are the host names of cloud metadata services.
+var metadataHosts = map[string]bool{
+	"metadata": true, "metadata.google.internal": true, "metadata.goog": true,
+	"instance-data": true, "instance-data.ec2.internal": true, "metadata.azure.internal": true,
+}
+
+// imdsIPv6 is EC2's instance metadata service over IPv6.
+var imdsIPv6 = netip.MustParseAddr("fd00:ec2::254")
+
+// neverAPIServer says why host can never be a Kubernetes API server, or
+// returns "": a cloud metadata service (which hands out credentials of its
+// own, and must not receive the token), a link-local, multicast or
+// unspecified address, or an address with an IPv6 zone. Loopback stays
+// allowed: a local cluster.
+func neverAPIServer(host string) string {
+	const never = ", which is never a Kubernetes API server"
+	if strings.Contains(host, "%") {
+		return "has an IPv6 zone" + never + "'s address"
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		if metadataHosts[strings.TrimSuffix(strings.ToLower(host), ".")] {
+			return "points at a cloud metadata service" + never
+		}
+		return ""
+	}
+	ip = ip.Unmap()
+	switch {
+	case ip == imdsIPv6 || ip.IsLinkLocalUnicast():
+		return "points at a link-local address (where cloud metadata services answer)" + never
+	case ip.IsUnspecified(), ip.IsMulticast(), ip.IsLinkLocalMulticast(), ip.IsInterfaceLocalMulticast():
+		return "points at an unspecified or multicast address" + never
+	}
+	return ""
 }
 
 // caData returns the PEM certificates of a CA value: PEM, or base64 of
@@ -207,8 +249,13 @@ func caData(v string) ([]byte, string) {
 		if b.Type != "CERTIFICATE" {
 			continue
 		}
-		if _, err := x509.ParseCertificate(b.Bytes); err != nil {
+		cert, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
 			return nil, "holds a certificate that does not parse: " + err.Error()
+		}
+		if !cert.IsCA || !cert.BasicConstraintsValid {
+			return nil, fmt.Sprintf("holds a certificate that is not a certificate authority (%s): give the CA that signs the API server's certificate, such as EKS's certificate_authority[0].data",
+				cut(cert.Subject.String(), 80))
 		}
 		out = append(out, pem.EncodeToMemory(b)...)
 	}
@@ -216,6 +263,17 @@ func caData(v string) ([]byte, string) {
 		return nil, "holds no PEM certificate"
 	}
 	return out, ""
+}
+
+// cut shortens s to n bytes at most, on a rune boundary.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 func kind(v any) string {

@@ -123,8 +123,11 @@ func (v Vars) value(ph string, secret map[string]bool) (string, bool, error) {
 	case strings.HasPrefix(name, envPrefix):
 		env := strings.TrimPrefix(name, envPrefix)
 		isSecret, listed := secret[env]
-		if !listed {
+		switch {
+		case !listed:
 			return "", false, fmt.Errorf("environment variable %s is not listed in env", env)
+		case jobCredential(env):
+			return "", false, fmt.Errorf("environment variable %s is a credential of the CI job itself and must not reach a cluster", env)
 		}
 		if v.LookupEnv != nil {
 			if val, ok := v.LookupEnv(env); ok {

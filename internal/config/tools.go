@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/tierdeploy/tierdeploy/internal/redact"
 	"github.com/tierdeploy/tierdeploy/internal/tfinstall"
 	"github.com/tierdeploy/tierdeploy/internal/tfversion"
 )
@@ -20,7 +21,7 @@ func (c *Config) validateInstall(errs *Errors) {
 	case err != nil:
 		c.problem(errs, "terraform.mirror", "%v", err)
 	case u.User != nil:
-		c.problem(errs, "terraform.mirror", "must not hold credentials (%s): give the URL with them in the TIERDEPLOY_TOOL_MIRROR variable of the CI job instead", u.Redacted())
+		c.problem(errs, "terraform.mirror", "must not hold credentials (%s): give the URL with them in the TIERDEPLOY_TOOL_MIRROR variable of the CI job instead", redact.URL(m))
 	}
 }
 

@@ -55,7 +55,7 @@ func TestParseToolSettingErrors(t *testing.T) {
 		"version with a binary path": {"binary: tofu", "binary: /opt/tofu/bin/tofu",
 			"tiers[0].terraform.version: is set, but terraform.binary names a file to run as it is: remove one of them"},
 		"mirror scheme":  {"https://artifacts.example.com/releases/", "ftp://artifacts.example.com/", "tierdeploy.yaml:4:11: terraform.mirror: mirror URL ftp://artifacts.example.com/ must start with https:// (or http://)"},
-		"mirror query":   {"https://artifacts.example.com/releases/", "https://artifacts.example.com/r?x=1", "terraform.mirror: mirror URL https://artifacts.example.com/r?x=1 must be a base URL without ? or #"},
+		"mirror query":   {"https://artifacts.example.com/releases/", "https://artifacts.example.com/r?x=1", "terraform.mirror: mirror URL https://artifacts.example.com/r?… must be a base URL without ? or #"},
 		"mirror no host": {"https://artifacts.example.com/releases/", "artifacts.example.com/releases", "terraform.mirror: mirror URL artifacts.example.com/releases must start with https://"},
 		"mirror empty":   {"mirror: https://artifacts.example.com/releases/", "mirror: ''", "terraform.mirror: is empty: give the mirror's base URL, or remove the key"},
 		"offline words":  {"offline: false", "offline: sometimes", `terraform.offline: must be true or false, not "sometimes"`},
@@ -77,7 +77,7 @@ func TestMirrorCredentialsRefused(t *testing.T) {
 	src := strings.Replace(withTools, "https://artifacts.example.com/releases/", "https://ci:SECRET-TOKEN-MARKER@artifacts.example.com/releases/", 1)
 	_, err := Parse("tierdeploy.yaml", []byte(src))
 	require.Error(t, err)
-	require.Contains(t, err.Error(), "terraform.mirror: must not hold credentials (https://ci:xxxxx@artifacts.example.com/releases/): give the URL with them in the TIERDEPLOY_TOOL_MIRROR variable of the CI job instead")
+	require.Contains(t, err.Error(), "terraform.mirror: must not hold credentials (https://xxxxx@artifacts.example.com/releases/): give the URL with them in the TIERDEPLOY_TOOL_MIRROR variable of the CI job instead")
 	require.NotContains(t, err.Error(), "SECRET-TOKEN-MARKER")
 
 	src = strings.Replace(withTools, "https://artifacts.example.com/releases/", "ftp://ci:SECRET-TOKEN-MARKER@artifacts.example.com/", 1)

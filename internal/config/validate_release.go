@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/tierdeploy/tierdeploy/internal/childenv"
 )
 
 var (
@@ -20,12 +22,44 @@ var (
 var helmSystemLabels = []string{"name", "owner", "status", "version", "createdAt", "modifiedAt"}
 
 // jobCredentials are the credentials of the CI job itself: a release may
-// not pass them into a cluster, even marked secret.
-var jobCredentials = []string{
-	"GITHUB_TOKEN", "GITLAB_TOKEN", "CI_JOB_TOKEN", "CI_JOB_JWT", "CI_JOB_JWT_V1", "CI_JOB_JWT_V2",
-	"CI_REGISTRY_PASSWORD", "CI_DEPENDENCY_PROXY_PASSWORD", "CI_DEPLOY_PASSWORD",
-	"ACTIONS_RUNTIME_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL",
+// not pass them into a cluster, even marked secret. They are the CI
+// platform's tokens that code under review never gets (childenv, one list
+// for every path) and the job's cloud credentials.
+var jobCredentials = append(slices.Clone(childenv.PlatformTokens),
 	"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+	"AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+)
+
+// jobCredential reports whether the environment variable name holds a
+// credential of the CI job itself (any case).
+func jobCredential(name string) bool {
+	return slices.Contains(jobCredentials, strings.ToUpper(name))
+}
+
+// validateSecretEnv checks that a variable one release lists as secret is
+// secret wherever it is listed: its value is the same everywhere, and one
+// plain listing would show it in clear in that release's diff and notes.
+func (c *Config) validateSecretEnv(errs *Errors) {
+	secretAt := map[string]string{}
+	for i, t := range c.Tiers {
+		for j, r := range t.Helm {
+			for k, e := range r.Env {
+				if _, seen := secretAt[e.Name]; e.Secret && !seen {
+					secretAt[e.Name] = fmt.Sprintf("tiers[%d].helm[%d].env[%d]", i, j, k)
+				}
+			}
+		}
+	}
+	for i, t := range c.Tiers {
+		for j, r := range t.Helm {
+			for k, e := range r.Env {
+				if at, ok := secretAt[e.Name]; ok && !e.Secret {
+					c.problem(errs, fmt.Sprintf("tiers[%d].helm[%d].env[%d].secret", i, j, k),
+						"is not set, but %s is secret in %s: mark it secret here too", e.Name, at)
+				}
+			}
+		}
+	}
 }
 
 // validateDeployOptions checks the deploy options, labels, set and env of
@@ -60,7 +94,7 @@ func (c *Config) validateDeployOptions(errs *Errors, rat string, r Release) {
 			c.problem(errs, key+".name", "%q is not an environment variable name: letters, digits and _, not starting with a digit", e.Name)
 		case env[e.Name]:
 			c.problem(errs, key+".name", "%s is listed twice", e.Name)
-		case slices.Contains(jobCredentials, strings.ToUpper(e.Name)):
+		case jobCredential(e.Name):
 			c.problem(errs, key+".name", "%s is a credential of the CI job itself and must not reach a cluster", e.Name)
 		case !e.Secret && credentialsRE.MatchString(e.Name):
 			c.problem(errs, key+".secret", "is not set, but %s looks like a credential: add secret: true so that its value is masked", e.Name)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tierdeploy/tierdeploy/internal/redact"
+	"github.com/tierdeploy/tierdeploy/internal/termtext"
 )
 
 // Mode is how progress is shown.
@@ -106,7 +107,9 @@ type Console struct {
 }
 
 type line struct {
-	key     string
+	key string
+	// name is key as shown: safe for a terminal (termtext.Line).
+	name    string
 	state   State
 	text    string
 	started time.Time
@@ -122,6 +125,7 @@ func New(o Options) *Console {
 	if o.Width <= 0 {
 		o.Width = 100
 	}
+	o.Title = termtext.Line(o.Title)
 	c := &Console{o: o, byKey: map[string]*line{}}
 	level := slog.LevelInfo
 	w := o.Out
@@ -139,7 +143,11 @@ func New(o Options) *Console {
 // above the stack lines (everything with Verbose).
 func (c *Console) Logger() *slog.Logger { return c.main }
 
+// newLogger returns a logger that writes to w. Its records are made safe
+// for a terminal (safeWriter): the text handler quotes control characters,
+// but the JSON handler leaves the C1 controls as they are.
 func newLogger(w io.Writer, json bool, level slog.Level) *slog.Logger {
+	w = safeWriter{w}
 	opts := &slog.HandlerOptions{Level: level}
 	if json {
 		return slog.New(slog.NewJSONHandler(w, opts))
@@ -155,7 +163,7 @@ func (c *Console) Begin(keys []string) {
 		if _, ok := c.byKey[k]; ok {
 			continue
 		}
-		l := &line{key: k, log: &lockedBuffer{}}
+		l := &line{key: k, name: termtext.Line(k), log: &lockedBuffer{}}
 		c.lines = append(c.lines, l)
 		c.byKey[k] = l
 	}
@@ -190,7 +198,7 @@ func (c *Console) tick(stop chan struct{}) {
 func (c *Console) line(key string) *line {
 	l, ok := c.byKey[key]
 	if !ok {
-		l = &line{key: key, log: &lockedBuffer{}}
+		l = &line{key: key, name: termtext.Line(key), log: &lockedBuffer{}}
 		c.lines = append(c.lines, l)
 		c.byKey[key] = l
 	}
@@ -230,9 +238,11 @@ func (c *Console) Finished(key string, st Status) {
 	if !l.started.IsZero() {
 		l.took = c.o.Now().Sub(l.started)
 	}
-	text := mask.String(l.log.String())
+	// The log's records were made safe as they were written; the mask
+	// must not bring back what that removed.
+	text := termtext.Block(mask.String(l.log.String()))
 	l.log.Reset()
-	title := strings.TrimSpace(c.o.Title + " " + key)
+	title := strings.TrimSpace(c.o.Title + " " + l.name)
 	switch c.o.Mode {
 	case Fold:
 		if text == "" {
@@ -357,13 +367,13 @@ func (c *Console) render(l *line) string {
 	if l.state > Running && l.took > 0 {
 		text += " (" + elapsed(l.took) + ")"
 	}
-	plain := fmt.Sprintf("  %s %-*s  %s", sym, c.keyWidth(), l.key, oneLine(text))
+	plain := fmt.Sprintf("  %s %-*s  %s", sym, c.keyWidth(), l.name, termtext.Line(oneLine(text)))
 	plain = cut(plain, c.o.Width-1)
 	if !c.o.Color {
 		return plain
 	}
 	// Colour the symbol and the text, not the name.
-	head := fmt.Sprintf("  %s %-*s  ", sym, c.keyWidth(), l.key)
+	head := fmt.Sprintf("  %s %-*s  ", sym, c.keyWidth(), l.name)
 	if len(plain) <= len(head) {
 		return plain
 	}
@@ -373,7 +383,7 @@ func (c *Console) render(l *line) string {
 func (c *Console) keyWidth() int {
 	w := 0
 	for _, l := range c.lines {
-		w = max(w, len(l.key))
+		w = max(w, len(l.name))
 	}
 	return w
 }
@@ -401,6 +411,22 @@ func cut(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// safeWriter writes what a logger writes, one record per Write, made safe
+// for a terminal (termtext.Block): text a tool, a chart or a cluster
+// controls cannot move the cursor, set the window title or write the
+// clipboard, on a terminal or in a CI log viewer.
+type safeWriter struct{ w io.Writer }
+
+func (s safeWriter) Write(p []byte) (int, error) {
+	if termtext.Safe(string(p), true) {
+		return s.w.Write(p)
+	}
+	if _, err := io.WriteString(s.w, termtext.Block(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 type lockedBuffer struct {

@@ -11,6 +11,9 @@
 //     line at once.
 //
 // A stack's log is masked with the secrets its stages learnt before it is
-// shown. Colour is used only in Live mode, and never when Color is off
+// shown. Everything shown that the run does not control (stack names,
+// status texts, log records) is made safe for a terminal first
+// (internal/termtext): an escape sequence in a tool's error cannot set the
+// window title, write the clipboard or move the cursor to hide lines. Colour is used only in Live mode, and never when Color is off
 // (NO_COLOR).
 package console

@@ -61,7 +61,10 @@ type TokenSource struct {
 	role    string
 	refresh time.Duration
 	creds   aws.CredentialsProvider
-	client  *sts.PresignClient
+	// base are the configuration's credentials: creds itself, or what
+	// assumes the role. Their values are masked in errors.
+	base   aws.CredentialsProvider
+	client *sts.PresignClient
 
 	mu  sync.Mutex
 	tok Token
@@ -83,7 +86,8 @@ func NewTokenSource(opts Options) (*TokenSource, error) {
 	if cfg.Credentials == nil {
 		return nil, &TokenError{Cluster: opts.ClusterName, Err: errors.New("no AWS credentials are configured")}
 	}
-	s := &TokenSource{log: opts.Log, now: opts.Now, cluster: opts.ClusterName, role: opts.RoleARN, refresh: opts.RefreshBefore, creds: cfg.Credentials}
+	s := &TokenSource{log: opts.Log, now: opts.Now, cluster: opts.ClusterName, role: opts.RoleARN, refresh: opts.RefreshBefore,
+		creds: cfg.Credentials, base: cfg.Credentials}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -128,8 +132,9 @@ func (s *TokenSource) Current(ctx context.Context) (Token, error) {
 	if s.tok.Value != "" && now.Before(s.tok.Expires.Add(-s.refresh)) {
 		return s.tok, nil
 	}
+	var creds aws.Credentials
 	fail := func(err error) (Token, error) {
-		return Token{}, &TokenError{Cluster: s.cluster, Role: s.role, Err: err}
+		return Token{}, &TokenError{Cluster: s.cluster, Role: s.role, Err: err, hide: s.secrets(ctx, creds)}
 	}
 	creds, err := s.creds.Retrieve(ctx)
 	if err != nil {
@@ -149,6 +154,19 @@ func (s *TokenSource) Current(ctx context.Context) (Token, error) {
 	s.tok = t
 	s.log.DebugContext(ctx, "EKS token signed", "token", t)
 	return t, nil
+}
+
+// secrets returns the credential values an error must not show: those of
+// creds (the role's, when they were had) and the configuration's own, read
+// again from their (caching) provider.
+func (s *TokenSource) secrets(ctx context.Context, creds aws.Credentials) []string {
+	out := []string{creds.SecretAccessKey, creds.SessionToken}
+	if s.base != nil {
+		if b, err := s.base.Retrieve(ctx); err == nil {
+			out = append(out, b.SecretAccessKey, b.SessionToken)
+		}
+	}
+	return out
 }
 
 // maxClockSkew is how far ahead of a server's clock a signing time may be.

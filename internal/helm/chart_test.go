@@ -205,7 +205,7 @@ func TestRepositoryIndexErrors(t *testing.T) {
 		{repo: srv.URL + "/empty", want: "repository index"},
 		{repo: srv.URL + "/denied", want: "403 Forbidden"},
 		{repo: "ftp://charts.example", want: "only https:// (or http://) chart repositories are supported"},
-		{repo: strings.Replace(srv.URL, "https://", "https://user:hunter22@", 1) + "/denied", want: "user:xxxxx@"},
+		{repo: strings.Replace(srv.URL, "https://", "https://user:hunter22@", 1) + "/denied", want: "https://xxxxx@"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.repo, func(t *testing.T) {

@@ -6,7 +6,9 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,6 +21,8 @@ import (
 	"k8s.io/client-go/restmapper"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/tierdeploy/tierdeploy/internal/redact"
 )
 
 // Connection is a cluster reached without a kubeconfig: the address and CA
@@ -115,10 +119,37 @@ func (b *bearer) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.Header.Set("Authorization", "Bearer "+tok)
 	resp, err := b.next.RoundTrip(r)
-	if err == nil && resp.StatusCode == http.StatusUnauthorized {
+	if err != nil {
+		return resp, err
+	}
+	if resp.StatusCode == http.StatusUnauthorized {
 		b.refused.set(tok, resp.Header)
 	}
-	return resp, err
+	if resp.StatusCode >= 400 {
+		resp.Body = scrubbed(resp, tok)
+	}
+	return resp, nil
+}
+
+// maxErrorBody bounds the error answer read to take the token out of it;
+// the rest is dropped (an API server's errors are a Status of a few
+// hundred bytes).
+const maxErrorBody = 1 << 20
+
+// scrubbed returns the body of an error answer without the token in any
+// form the masker knows: a server, proxy or webhook that echoes the
+// request would otherwise put the token into an error, and errors reach
+// the report and the log.
+func scrubbed(resp *http.Response, tok string) io.ReadCloser {
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	clean := redact.New(tok).String(string(data))
+	if err != nil {
+		clean += "\n(the rest of the answer could not be read)"
+	}
+	resp.ContentLength = int64(len(clean))
+	resp.Header.Del("Content-Length")
+	return io.NopCloser(strings.NewReader(clean))
 }
 
 // WrappedRoundTripper lets client-go find the transport underneath.

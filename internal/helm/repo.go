@@ -20,6 +20,8 @@ import (
 	"helm.sh/helm/v4/pkg/chart/v2/loader"
 	repo "helm.sh/helm/v4/pkg/repo/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/tierdeploy/tierdeploy/internal/redact"
 )
 
 // maxDownload bounds a chart repository index or a chart archive.
@@ -238,14 +240,9 @@ func (s *Stage) httpClient() *http.Client {
 	return http.DefaultClient
 }
 
-// redactURL hides the password of a URL with credentials.
-func redactURL(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return u
-	}
-	return p.Redacted()
-}
+// redactURL hides the credentials of a URL (user name included) and its
+// query; see redact.URL.
+func redactURL(u string) string { return redact.URL(u) }
 
 // writeFileAtomic writes data to file through a temporary file, so that a
 // parallel stage never reads half of it.

@@ -11,6 +11,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/tester"
+
+	"github.com/tierdeploy/tierdeploy/internal/termtext"
 )
 
 // DefaultTestTimeout bounds each test rule.
@@ -78,19 +80,23 @@ func (r TestReport) OK() bool {
 
 // Text renders the report as opa test does: the failures and errors with
 // their location and output (every test when verbose), then the counts.
+// Control characters and escape sequences in it are neutralised
+// (termtext), since it is printed to a terminal or a CI log.
 func (r TestReport) Text(verbose bool) string {
 	var b strings.Builder
 	for _, t := range r.Results {
 		if t.Status == TestPass && !verbose || t.Status == TestSkip && !verbose {
 			continue
 		}
-		fmt.Fprintf(&b, "%s:%d: %s.%s: %s", t.File, t.Line, t.Package, t.Name, t.Status)
+		fmt.Fprintf(&b, "%s:%d: %s.%s: %s", termtext.Line(t.File), t.Line, termtext.Line(t.Package), termtext.Line(t.Name), t.Status)
 		if t.Status != TestSkip {
 			fmt.Fprintf(&b, " (%s)", t.Duration.Round(time.Microsecond))
 		}
 		b.WriteByte('\n')
 		if t.Message != "" {
-			for line := range strings.Lines(strings.TrimRight(t.Message, "\n")) {
+			// What a test printed, and its error, may quote fixtures and
+			// input: made safe for a terminal.
+			for line := range strings.Lines(strings.TrimRight(termtext.Block(t.Message), "\n")) {
 				b.WriteString("  ")
 				b.WriteString(strings.TrimRight(line, "\n"))
 				b.WriteByte('\n')

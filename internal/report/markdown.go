@@ -3,49 +3,16 @@ package report
 import (
 	"html"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/tierdeploy/tierdeploy/internal/termtext"
 )
 
 // sanitize makes outside text safe to measure and lay out: valid UTF-8,
 // "\n" line endings only (a lone "\r" ends a line for a markdown parser too),
-// no terminal escape sequences, and no other control characters but tab.
-func sanitize(s string) string {
-	clean := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f {
-			clean = false
-			break
-		}
-	}
-	if clean && utf8.ValidString(s) {
-		return s
-	}
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '\r':
-			if i+1 < len(s) && s[i+1] == '\n' {
-				continue
-			}
-			b.WriteByte('\n')
-		case c == 0x1b && i+1 < len(s) && s[i+1] == '[':
-			// A CSI sequence: parameters, then one final byte.
-			j := i + 2
-			for j < len(s) && s[j] >= 0x20 && s[j] < 0x40 {
-				j++
-			}
-			i = j
-		case (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f:
-			b.WriteString("\uFFFD")
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
-}
+// no terminal escape sequences, and no other control characters but tab,
+// C1 controls included (termtext.Block): the report is also printed to a
+// terminal and to CI logs.
+func sanitize(s string) string { return termtext.Block(s) }
 
 // oneLine joins the lines of s with spaces.
 func oneLine(s string) string {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/tierdeploy/tierdeploy/internal/termtext"
 )
 
 // DotenvLimit is GitLab's default size limit of an artifacts:reports:dotenv
@@ -101,7 +103,7 @@ func (g *GitLab) Group(title string) error {
 	if g.o.Collapsed {
 		opts = "[collapsed=true]"
 	}
-	header := strings.NewReplacer("\r", " ", "\n", " ", "\x1b", "").Replace(title)
+	header := termtext.Line(strings.NewReplacer("\r", " ", "\n", " ").Replace(title))
 	if _, err := fmt.Fprintf(g.o.Stdout, "\x1b[0Ksection_start:%d:%s%s\r\x1b[0K%s\n", g.o.Now().Unix(), name, opts, header); err != nil {
 		return fmt.Errorf("start log section: %w", err)
 	}
@@ -128,7 +130,8 @@ func (g *GitLab) EndGroup() error {
 func (g *GitLab) AddMask(string) error { return nil }
 
 // Annotate prints the annotation as a "file:line:col: level: message" log
-// line; GitLab has no annotation command.
+// line; GitLab has no annotation command. Its parts are made safe for the
+// log viewer, as AppendSummary's text is.
 func (g *GitLab) Annotate(a Annotation) error {
 	if _, err := io.WriteString(g.o.Stdout, plainAnnotation(a)); err != nil {
 		return fmt.Errorf("write annotation: %w", err)
@@ -137,8 +140,13 @@ func (g *GitLab) Annotate(a Annotation) error {
 }
 
 // AppendSummary prints markdown to the job log, which is where GitLab keeps
-// what GitHub puts in the job summary. It is never cut.
+// what GitHub puts in the job summary. It is never cut. Control characters
+// and escape sequences in it are neutralised (termtext.Block): the log
+// viewer reads section markers and escape sequences anywhere, so text from
+// plans, diffs or checks could otherwise close, open or fake a section, or
+// hide lines.
 func (g *GitLab) AppendSummary(markdown string) (bool, error) {
+	markdown = termtext.Block(markdown)
 	if !strings.HasSuffix(markdown, "\n") {
 		markdown += "\n"
 	}
@@ -241,7 +249,7 @@ func slug(s string, n int) string {
 func plainAnnotation(a Annotation) string {
 	var b strings.Builder
 	if a.File != "" {
-		b.WriteString(a.File)
+		b.WriteString(termtext.Line(a.File))
 		if a.Line > 0 {
 			fmt.Fprintf(&b, ":%d", a.Line)
 			if a.Col > 0 {
@@ -252,8 +260,8 @@ func plainAnnotation(a Annotation) string {
 	}
 	b.WriteString(string(a.level()) + ": ")
 	if a.Title != "" {
-		b.WriteString(a.Title + ": ")
+		b.WriteString(termtext.Line(a.Title) + ": ")
 	}
-	b.WriteString(a.Message + "\n")
+	b.WriteString(strings.TrimRight(termtext.Block(a.Message), "\n") + "\n")
 	return b.String()
 }

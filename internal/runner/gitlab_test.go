@@ -54,7 +54,7 @@ func TestGitLabSections(t *testing.T) {
 func TestGitLabSectionHeaderIsOneLine(t *testing.T) {
 	g, log := newTestGitLab(t, GitLabOptions{})
 	require.NoError(t, g.Group("a\nb\x1b[31m"))
-	assert.Equal(t, "\x1b[0Ksection_start:1700000000:tierdeploy_1_a_b__31m\r\x1b[0Ka b[31m\n", log.String())
+	assert.Equal(t, "\x1b[0Ksection_start:1700000000:tierdeploy_1_a_b__31m\r\x1b[0Ka b\n", log.String())
 }
 
 func TestGitLabDotenv(t *testing.T) {

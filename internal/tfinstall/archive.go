@@ -14,8 +14,10 @@ const maxBinary = 1 << 30
 
 // extract copies the entry called name (at the top of the zip archive, and
 // nothing else) to dst with mode 0755, and returns its SHA-256. An archive
-// without that entry, or with two of them, is an error; no other entry is
-// written anywhere.
+// without that entry, with two of them, or with one that is not a regular
+// file (a symbolic link) is an error; no other entry is written anywhere.
+// What is written is bounded by the size the entry's header states, which
+// must be at most maxBinary: the zip reader refuses to read past it.
 func extract(archive, name, dst string) (string, error) {
 	zr, err := zip.OpenReader(archive)
 	if err != nil {
@@ -34,6 +36,10 @@ func extract(archive, name, dst string) (string, error) {
 	}
 	if entry == nil {
 		return "", fmt.Errorf("holds no %s", name)
+	}
+	if !entry.Mode().IsRegular() && !entry.FileInfo().IsDir() {
+		// A symbolic link's content is its target: never a binary.
+		return "", fmt.Errorf("holds a %s that is not a regular file", name)
 	}
 	if entry.UncompressedSize64 > maxBinary || entry.FileInfo().IsDir() {
 		return "", fmt.Errorf("holds a %s that is not a binary of at most %d MiB", name, maxBinary>>20)

@@ -73,10 +73,44 @@ func (c cache) lockFile(p tfversion.Product, v *version.Version) string {
 	return c.dir(p, v) + ".lock"
 }
 
+// trustProduct checks that nobody but this user (or root) can change the
+// cache root or the product's directory in it (see private); the root may
+// be a symbolic link.
+func (c cache) trustProduct(p tfversion.Product) error {
+	if err := private(c.root, true); err != nil {
+		return err
+	}
+	return private(filepath.Join(c.root, p.Binary()), false)
+}
+
+// trustEntry checks the directories of release v of p, and what its
+// entry holds, as trustProduct does.
+func (c cache) trustEntry(p tfversion.Product, v *version.Version) error {
+	if err := c.trustProduct(p); err != nil {
+		return err
+	}
+	for _, path := range []string{c.versionDir(p, v), c.dir(p, v), c.binary(p, v), filepath.Join(c.dir(p, v), markerFile), c.lockFile(p, v)} {
+		if err := private(path, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // lookup returns the binary of a complete cache entry. ok is false when
 // there is none; damaged explains an entry that exists but does not check
-// out (marker missing or wrong, binary changed since it was verified).
-func (c cache) lookup(p tfversion.Product, v *version.Version) (path string, ok bool, damaged string) {
+// out (marker missing or wrong, binary changed since it was verified). An
+// entry that others can change is an *UnsafeCacheError.
+func (c cache) lookup(p tfversion.Product, v *version.Version) (path string, ok bool, damaged string, err error) {
+	if err := c.trustEntry(p, v); err != nil {
+		return "", false, "", err
+	}
+	path, ok, damaged = c.check(p, v)
+	return path, ok, damaged, nil
+}
+
+// check is lookup on an entry that only this user can change.
+func (c cache) check(p tfversion.Product, v *version.Version) (path string, ok bool, damaged string) {
 	dir := c.dir(p, v)
 	data, err := readSmall(filepath.Join(dir, markerFile), 64<<10)
 	if errors.Is(err, fs.ErrNotExist) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/go-version"
 
+	"github.com/tierdeploy/tierdeploy/internal/redact"
 	"github.com/tierdeploy/tierdeploy/internal/tfversion"
 )
 
@@ -54,7 +55,7 @@ func MirrorChannels(base string) map[tfversion.Product]Channel {
 
 // ParseMirror checks a mirror base URL: absolute http or https, with a host,
 // no query and no fragment. Credentials in it are allowed (never shown:
-// every URL in a message is redacted).
+// every URL in a message goes through redact.URL).
 func ParseMirror(s string) (*url.URL, error) {
 	u, err := url.Parse(s)
 	if err != nil {
@@ -62,11 +63,11 @@ func ParseMirror(s string) (*url.URL, error) {
 	}
 	switch {
 	case u.Scheme != "https" && u.Scheme != "http":
-		return nil, fmt.Errorf("mirror URL %s must start with https:// (or http://)", u.Redacted())
+		return nil, fmt.Errorf("mirror URL %s must start with https:// (or http://)", redact.URL(s))
 	case u.Host == "":
-		return nil, fmt.Errorf("mirror URL %s has no host", u.Redacted())
+		return nil, fmt.Errorf("mirror URL %s has no host", redact.URL(s))
 	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
-		return nil, fmt.Errorf("mirror URL %s must be a base URL without ? or #", u.Redacted())
+		return nil, fmt.Errorf("mirror URL %s must be a base URL without ? or #", redact.URL(s))
 	}
 	return u, nil
 }
@@ -124,13 +125,4 @@ func ReleaseFiles(p tfversion.Product, v *version.Version, pl Platform) Files {
 // fileURL returns the URL of file name of version v in channel c.
 func fileURL(c Channel, p tfversion.Product, v *version.Version, name string) string {
 	return strings.TrimRight(c.Files, "/") + "/" + url.PathEscape(ReleaseDir(p, v)) + "/" + url.PathEscape(name)
-}
-
-// redact hides the credentials of a URL for messages.
-func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(a URL that does not parse)"
-	}
-	return u.Redacted()
 }

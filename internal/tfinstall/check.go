@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/go-version"
 
+	"github.com/tierdeploy/tierdeploy/internal/redact"
 	"github.com/tierdeploy/tierdeploy/internal/tfversion"
 )
 
@@ -78,7 +79,7 @@ func (in *Installer) fetchSums(ctx context.Context, req tfversion.Request, v *ve
 	err := in.fetch.get(ctx, url, maxSums, reset(&sums))
 	var de *DownloadError
 	if errors.As(err, &de) && de.NotFound() {
-		return nil, &NotPublishedError{Request: req, Where: redact(url)}
+		return nil, &NotPublishedError{Request: req, Where: redact.URL(url)}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("install %s %s: %w", p.Name(), v, err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hashicorp/go-version"
 
+	"github.com/tierdeploy/tierdeploy/internal/redact"
 	"github.com/tierdeploy/tierdeploy/internal/tfversion"
 )
 
@@ -77,7 +78,7 @@ func (in *Installer) download(ctx context.Context, req tfversion.Request, v *ver
 	}
 	defer f.Close()
 	h := sha256.New()
-	log.Info("downloading", "file", files.Archive, "from", redact(ch.Files))
+	log.Info("downloading", "file", files.Archive, "from", redact.URL(ch.Files))
 	err = in.fetch.get(ctx, fileURL(ch, p, v, files.Archive), maxArchive, rewind(f, h))
 	if cerr := f.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("write the tool cache: %w", cerr)

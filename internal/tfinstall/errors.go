@@ -142,3 +142,19 @@ func versionFileName(p tfversion.Product) string {
 	}
 	return tfversion.TerraformVersionFile
 }
+
+// UnsafeCacheError means the tool cache, or a file or directory in it,
+// can be written by someone other than this user (or root): whoever can
+// write it can plant a binary together with a record that matches it, or
+// swap a binary between its check and its run, so nothing in it is run and
+// nothing is written to it.
+type UnsafeCacheError struct {
+	// Path is the file or directory that failed the check.
+	Path string
+	// Problem says how, such as "is writable by other users (mode 0777)".
+	Problem string
+}
+
+func (e *UnsafeCacheError) Error() string {
+	return fmt.Sprintf("the tool cache cannot be trusted: %s %s; make it writable by this user only (chmod go-w, chown), or set TIERDEPLOY_TOOL_CACHE to a directory that is", e.Path, e.Problem)
+}

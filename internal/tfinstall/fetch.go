@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/tierdeploy/tierdeploy/internal/redact"
 )
 
 // Size limits of what is downloaded.
@@ -28,6 +30,37 @@ type fetcher struct {
 	log       *slog.Logger
 }
 
+// ErrDowngrade is the redirect of an https request to a URL that is not
+// https.
+var ErrDowngrade = errors.New("redirected from https to http: refused, the release listing and files are fetched over https only once an https URL is given")
+
+// maxRedirects is how many redirects a request follows, as Go's default.
+const maxRedirects = 10
+
+// guardRedirects returns a copy of client that refuses a redirect from
+// https to anything else before the request is made, and then follows the
+// client's own policy. Go's client drops credentials on a redirect to
+// another host; it does not refuse the downgrade.
+func guardRedirects(client *http.Client) *http.Client {
+	c := *client
+	next := client.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		for _, prev := range via {
+			if prev.URL.Scheme == "https" && req.URL.Scheme != "https" {
+				return ErrDowngrade
+			}
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("stopped after %d redirects", maxRedirects)
+		}
+		return nil
+	}
+	return &c
+}
+
 // get writes the body of url into the writer open returns (called again,
 // fresh, for each attempt). A body larger than limit is an error. A
 // response other than 200 is a *DownloadError, as is a request that fails
@@ -37,7 +70,7 @@ func (f *fetcher) get(ctx context.Context, url string, limit int64, open func() 
 	for attempt := 0; attempt < f.attempts; attempt++ {
 		if attempt > 0 {
 			wait := f.retryWait << (attempt - 1)
-			f.log.Warn("retrying download", "url", redact(url), "error", last, "wait", wait)
+			f.log.Warn("retrying download", "url", redact.URL(url), "error", last, "wait", wait)
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
@@ -61,7 +94,7 @@ func (f *fetcher) get(ctx context.Context, url string, limit int64, open func() 
 func (f *fetcher) once(ctx context.Context, url string, limit int64, w io.Writer) (retry bool, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return false, &DownloadError{URL: redact(url), Err: errors.New("not a valid URL")}
+		return false, &DownloadError{URL: redact.URL(url), Err: errors.New("not a valid URL")}
 	}
 	req.Header.Set("User-Agent", "tierdeploy")
 	resp, err := f.client.Do(req)
@@ -69,26 +102,26 @@ func (f *fetcher) once(ctx context.Context, url string, limit int64, w io.Writer
 		if ctx.Err() != nil {
 			return false, ctx.Err()
 		}
-		return true, &DownloadError{URL: redact(url), Err: stripURL(err)}
+		return true, &DownloadError{URL: redact.URL(url), Err: stripURL(err)}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		retry := resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests
-		return retry, &DownloadError{URL: redact(url), Status: resp.StatusCode}
+		return retry, &DownloadError{URL: redact.URL(url), Status: resp.StatusCode}
 	}
 	if resp.ContentLength > limit {
-		return false, &DownloadError{URL: redact(url), Err: fmt.Errorf("the file is %d bytes, over the limit of %d", resp.ContentLength, limit)}
+		return false, &DownloadError{URL: redact.URL(url), Err: fmt.Errorf("the file is %d bytes, over the limit of %d", resp.ContentLength, limit)}
 	}
 	n, err := io.Copy(w, io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		if ctx.Err() != nil {
 			return false, ctx.Err()
 		}
-		return true, &DownloadError{URL: redact(url), Err: stripURL(err)}
+		return true, &DownloadError{URL: redact.URL(url), Err: stripURL(err)}
 	}
 	if n > limit {
-		return false, &DownloadError{URL: redact(url), Err: fmt.Errorf("the file is over the limit of %d bytes", limit)}
+		return false, &DownloadError{URL: redact.URL(url), Err: fmt.Errorf("the file is over the limit of %d bytes", limit)}
 	}
 	return false, nil
 }

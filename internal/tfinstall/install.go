@@ -165,7 +165,7 @@ func New(opts Options) (*Installer, error) {
 	if wait <= 0 {
 		wait = time.Second
 	}
-	in.fetch = &fetcher{client: client, attempts: attempts, retryWait: wait, log: in.log}
+	in.fetch = &fetcher{client: guardRedirects(client), attempts: attempts, retryWait: wait, log: in.log}
 	return in, nil
 }
 
@@ -231,12 +231,16 @@ func (in *Installer) ensure(ctx context.Context, req tfversion.Request, v *versi
 // process may have installed it meanwhile) and downloads it if not.
 func (in *Installer) install(ctx context.Context, req tfversion.Request, v *version.Version) (path string, fresh bool, err error) {
 	p := req.Product
-	if path, ok, _ := in.cache.lookup(p, v); ok {
-		return path, false, nil
+	if path, ok, _, err := in.cache.lookup(p, v); err != nil || ok {
+		return path, false, err
 	}
 	lockPath := in.cache.lockFile(p, v)
 	if err := os.MkdirAll(filepath.Dir(lockPath), 0o755); err != nil {
 		return "", false, fmt.Errorf("create the tool cache %s: %w", in.cache.root, err)
+	}
+	// MkdirAll leaves the directories that existed as they were.
+	if err := in.cache.trustEntry(p, v); err != nil {
+		return "", false, err
 	}
 	unlock, err := lock(ctx, lockPath, func() {
 		in.log.Info("waiting for another tierdeploy to install this release", "product", p.Binary(), "version", v.String())
@@ -245,9 +249,12 @@ func (in *Installer) install(ctx context.Context, req tfversion.Request, v *vers
 		return "", false, fmt.Errorf("lock %s: %w", lockPath, err)
 	}
 	defer unlock()
-	if path, ok, _ := in.cache.lookup(p, v); ok {
-		in.log.Info("another tierdeploy installed this release", "product", p.Binary(), "version", v.String())
-		return path, false, nil
+	path, ok, _, err := in.cache.lookup(p, v)
+	if err != nil || ok {
+		if ok {
+			in.log.Info("another tierdeploy installed this release", "product", p.Binary(), "version", v.String())
+		}
+		return path, false, err
 	}
 	removePartials(in.cache.versionDir(p, v))
 	path, err = in.download(ctx, req, v)

@@ -293,7 +293,7 @@ func TestMirrorCredentialsAreRedacted(t *testing.T) {
 	require.Error(t, err)
 	require.NotContains(t, err.Error(), "SECRET-TOKEN-MARKER")
 	require.NotContains(t, logs.String(), "SECRET-TOKEN-MARKER")
-	require.Contains(t, logs.String(), "deploy:xxxxx@")
+	require.Contains(t, logs.String(), "https://xxxxx@")
 
 	for _, bad := range []string{"ftp://mirror.example/x", "https://", "https://m.example/x?token=1", "mirror.example"} {
 		_, err := tfinstall.New(tfinstall.Options{CacheDir: t.TempDir(), Mirror: bad, Keys: srv.Keys()})

@@ -18,7 +18,9 @@ const lockPoll = 50 * time.Millisecond
 // another process (or another lock holder in this one) has it. The lock is
 // released by the kernel if the process dies, so it never goes stale.
 func lock(ctx context.Context, path string, busy func()) (unlock func(), err error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	// O_NOFOLLOW: a symbolic link planted where the lock goes would have
+	// the lock create or open a file elsewhere.
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR|syscall.O_NOFOLLOW, 0o644)
 	if err != nil {
 		return nil, err
 	}

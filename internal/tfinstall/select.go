@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/go-version"
 
+	"github.com/tierdeploy/tierdeploy/internal/redact"
 	"github.com/tierdeploy/tierdeploy/internal/tfversion"
 )
 
@@ -38,8 +39,15 @@ func (in *Installer) Select(ctx context.Context, req tfversion.Request) (Binary,
 		return b, nil
 	}
 
+	if err := in.cache.trustProduct(p); err != nil {
+		return Binary{}, err
+	}
 	if v := req.Want.Exact; v != nil {
-		if found, ok := in.present(ctx, p, v); ok {
+		found, ok, err := in.present(ctx, p, v)
+		if err != nil {
+			return Binary{}, err
+		}
+		if ok {
 			return found.with(req), nil
 		}
 		if err := in.canDownload(ctx, req); err != nil {
@@ -50,14 +58,22 @@ func (in *Installer) Select(ctx context.Context, req tfversion.Request) (Binary,
 	}
 
 	if in.offline {
-		if found, ok := in.newestPresent(ctx, req); ok {
+		found, ok, err := in.newestPresent(ctx, req)
+		if err != nil {
+			return Binary{}, err
+		}
+		if ok {
 			return found.with(req), nil
 		}
 		return Binary{}, in.offlineError(ctx, req)
 	}
 	releases, err := in.listing(ctx, p)
 	if err != nil {
-		if found, ok := in.newestPresent(ctx, req); ok {
+		found, ok, cacheErr := in.newestPresent(ctx, req)
+		if cacheErr != nil {
+			return Binary{}, cacheErr
+		}
+		if ok {
 			found.Note = fmt.Sprintf("the %s release listing could not be read (%v), so the newest release at hand that satisfies %s is used", p.Name(), err, req.Want.Raw)
 			in.log.Warn(found.Note)
 			return found.with(req), nil
@@ -68,7 +84,11 @@ func (in *Installer) Select(ctx context.Context, req tfversion.Request) (Binary,
 		if !req.Want.Allows(r.Version) || !r.Has(in.platform) {
 			continue
 		}
-		if found, ok := in.present(ctx, p, r.Version); ok {
+		found, ok, err := in.present(ctx, p, r.Version)
+		if err != nil {
+			return Binary{}, err
+		}
+		if ok {
 			return found.with(req), nil
 		}
 		if err := in.canDownload(ctx, req); err != nil {
@@ -77,7 +97,7 @@ func (in *Installer) Select(ctx context.Context, req tfversion.Request) (Binary,
 		b.Version, b.Location = r.Version.String(), ToDownload
 		return b, nil
 	}
-	nf := &NotPublishedError{Request: req, Where: redact(in.channels[p].Listing)}
+	nf := &NotPublishedError{Request: req, Where: redact.URL(in.channels[p].Listing)}
 	for _, r := range releases {
 		if r.Version.Prerelease() == "" {
 			nf.Newest = r.Version.String()
@@ -112,20 +132,25 @@ func (f found) with(req tfversion.Request) Binary {
 }
 
 // present returns release v of p if the cache holds it, or if the binary
-// of p on PATH is that release.
-func (in *Installer) present(ctx context.Context, p tfversion.Product, v *version.Version) (found, bool) {
-	if path, ok := in.cached(p, v); ok {
-		return found{version: v.String(), path: path, location: InCache}, true
+// of p on PATH is that release. An entry that others can change is an
+// *UnsafeCacheError.
+func (in *Installer) present(ctx context.Context, p tfversion.Product, v *version.Version) (found, bool, error) {
+	path, ok, err := in.cached(p, v)
+	if err != nil {
+		return found{}, false, err
+	}
+	if ok {
+		return found{version: v.String(), path: path, location: InCache}, true, nil
 	}
 	if path, pv, ok := in.onPath(ctx, p); ok && pv.Equal(v) {
-		return found{version: v.String(), path: path, location: OnPath}, true
+		return found{version: v.String(), path: path, location: OnPath}, true, nil
 	}
-	return found{}, false
+	return found{}, false, nil
 }
 
 // newestPresent returns the newest release at hand (cache or PATH) that
 // satisfies req.
-func (in *Installer) newestPresent(ctx context.Context, req tfversion.Request) (found, bool) {
+func (in *Installer) newestPresent(ctx context.Context, req tfversion.Request) (found, bool, error) {
 	p := req.Product
 	var best found
 	var bestV *version.Version
@@ -133,7 +158,11 @@ func (in *Installer) newestPresent(ctx context.Context, req tfversion.Request) (
 		if !req.Want.Allows(v) {
 			continue
 		}
-		if path, ok := in.cached(p, v); ok {
+		path, ok, err := in.cached(p, v)
+		if err != nil {
+			return found{}, false, err
+		}
+		if ok {
 			best, bestV = found{version: v.String(), path: path, location: InCache}, v
 			break
 		}
@@ -141,28 +170,31 @@ func (in *Installer) newestPresent(ctx context.Context, req tfversion.Request) (
 	if path, pv, ok := in.onPath(ctx, p); ok && req.Want.Allows(pv) && (bestV == nil || pv.GreaterThan(bestV)) {
 		best, bestV = found{version: pv.String(), path: path, location: OnPath}, pv
 	}
-	return best, bestV != nil
+	return best, bestV != nil, nil
 }
 
 // cached returns the binary of release v in the cache, checking an entry
 // once per Installer. A damaged entry is logged and treated as missing
-// (Install replaces it).
-func (in *Installer) cached(p tfversion.Product, v *version.Version) (string, bool) {
+// (Install replaces it); one that others can change is an error.
+func (in *Installer) cached(p tfversion.Product, v *version.Version) (string, bool, error) {
 	key := p.Binary() + "@" + v.String()
 	in.mu.Lock()
 	path, ok := in.verified[key]
 	in.mu.Unlock()
 	if ok {
-		return path, true
+		return path, true, nil
 	}
-	path, ok, damaged := in.cache.lookup(p, v)
+	path, ok, damaged, err := in.cache.lookup(p, v)
+	if err != nil {
+		return "", false, err
+	}
 	if damaged != "" {
 		in.log.Warn("ignoring a damaged tool cache entry", "dir", in.cache.dir(p, v), "reason", damaged)
 	}
 	if ok {
 		in.remember(p, v, path)
 	}
-	return path, ok
+	return path, ok, nil
 }
 
 func (in *Installer) remember(p tfversion.Product, v *version.Version, path string) {
@@ -241,7 +273,7 @@ func (in *Installer) fetchListing(ctx context.Context, p tfversion.Product) ([]R
 	}
 	releases, err := ParseListing(p, buf.Bytes())
 	if err != nil {
-		return nil, fmt.Errorf("the release listing %s %w", redact(url), err)
+		return nil, fmt.Errorf("the release listing %s %w", redact.URL(url), err)
 	}
 	return releases, nil
 }
