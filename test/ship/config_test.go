@@ -28,7 +28,7 @@ func configExample(t *testing.T) string {
 func TestConfigurationExampleValidates(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
-		"tierdeploy.yaml": configExample(t),
+		"tierdeploy.yaml":                             configExample(t),
 		"terraform/environments/staging/main.tf":      "terraform {}\n",
 		"terraform/environments/staging/extra.tfvars": "",
 		"terraform/environments/prod/main.tf":         "terraform {}\n",
