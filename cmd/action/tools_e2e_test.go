@@ -50,7 +50,7 @@ func releaseServer(t *testing.T, releases map[tfversion.Product][]string, real .
 	t.Helper()
 	tofu := realBinary(t, testtools.Tofu(t))
 	var terraform func() []byte
-	if p := filepath.Join(testtools.Dir(t), "bin", "terraform"); fileExists(p) {
+	if p := filepath.Join(testtools.Dir(t), "bin", "terraform-1.5.7"); fileExists(p) {
 		terraform = realBinary(t, p)
 	}
 	isReal := map[string]bool{}
@@ -271,7 +271,7 @@ func TestStacksWithDifferentVersionsInOneRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs OpenTofu and Terraform")
 	}
-	testtools.Require(t, "terraform", filepath.Join("bin", "terraform"))
+	testtools.Terraform157(t)
 	cache := toolsEnv(t)
 	srv := releaseServer(t, opentofu, "tofu@1.10.12", "tofu@1.9.1", "terraform@1.5.7")
 	dir := stacksRepo(t)

@@ -28,7 +28,7 @@ func TestPlanTextIsShowText(t *testing.T) {
 	if tf, err := exec.LookPath("terraform"); err == nil {
 		binaries["terraform"] = tf // Terraform 1.11 where the machine has it
 	}
-	if tf := filepath.Join(testtools.Dir(t), "bin", "terraform"); fileExists(tf) {
+	if tf := filepath.Join(testtools.Dir(t), "bin", "terraform-1.5.7"); fileExists(tf) {
 		binaries["terraform-1.5.7"] = tf // what scripts/install-tools.sh terraform installs
 	}
 	for name, bin := range binaries {

@@ -19,7 +19,7 @@ func TestTerraformSmoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("integration test: runs terraform")
 	}
-	bin := testtools.Require(t, "terraform", filepath.Join("bin", "terraform"))
+	bin := testtools.Terraform157(t)
 	t.Parallel()
 	dir := copyConfig(t, "basic")
 	s, logs := newStage(t, bin, dir, nil)

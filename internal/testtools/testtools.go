@@ -65,6 +65,14 @@ func Tofu(t testing.TB) string {
 	return Require(t, "tofu", filepath.Join("bin", "tofu"))
 }
 
+// Terraform157 returns the path of HashiCorp Terraform 1.5.7, installed as
+// bin/terraform-1.5.7 so that it never shadows the machine's own Terraform
+// on PATH.
+func Terraform157(t testing.TB) string {
+	t.Helper()
+	return Require(t, "terraform", filepath.Join("bin", "terraform-1.5.7"))
+}
+
 // TofuEnv returns the environment for running tofu offline: the CLI config
 // that points at the providers' filesystem mirror, a plugin cache in a
 // temporary directory and no checkpoint calls.

@@ -13,13 +13,16 @@ moddir() {
 # goinstall NAME MODULE/PKG@VERSION installs a Go program into $BIN unless
 # $BIN/NAME exists and its stamp names the same version.
 goinstall() {
-  local name=$1 pkg=$2 stamp="$BIN/.$1.version" gobin
-  if [ -x "$BIN/$name" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$pkg" ]; then return 0; fi
+  # goinstall NAME PKG [DEST]: builds the command NAME of PKG into $BIN/DEST
+  # (default NAME).
+  local name=$1 pkg=$2 dest=${3:-$1} gobin
+  local stamp="$BIN/.$dest.version"
+  if [ -x "$BIN/$dest" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$pkg" ]; then return 0; fi
   log "building $name from $pkg"
   gobin=$(mktemp -d)
   GOBIN="$gobin" CGO_ENABLED=0 go install -trimpath -ldflags "-s -w" "$pkg" ||
     { rm -rf "$gobin"; die "building $name ($pkg) failed"; }
-  mv "$gobin/$name" "$BIN/$name"
+  mv "$gobin/$name" "$BIN/$dest"
   rm -rf "$gobin"
   printf '%s\n' "$pkg" >"$stamp"
 }

@@ -8,4 +8,11 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 TERRAFORM_VERSION="${TERRAFORM_VERSION:-v1.5.7}"
 
-goinstall terraform "github.com/hashicorp/terraform@${TERRAFORM_VERSION}"
+# Installed as terraform-<version>, never as plain `terraform`: `make test` puts
+# .tools/bin first on PATH, and the machine's own Terraform (a newer release)
+# must stay the one that PATH finds.
+goinstall terraform "github.com/hashicorp/terraform@${TERRAFORM_VERSION}" "terraform-${TERRAFORM_VERSION#v}"
+# An older layout installed it as bin/terraform: remove that copy.
+if [ "$(cat "$BIN/.terraform.version" 2>/dev/null)" = "github.com/hashicorp/terraform@${TERRAFORM_VERSION}" ]; then
+  rm -f "$BIN/terraform" "$BIN/.terraform.version"
+fi
