@@ -22,7 +22,10 @@ type policies struct{}
 var _ app.Policies = policies{}
 
 func (policies) Checks(cfg *config.Config) app.StackChecks {
-	return stackChecks{r: stackcheck.New(stackcheck.Options{Config: cfg, Env: os.Environ()})}
+	// A checker is the repository's code and its output is published: it
+	// never gets the fingerprint key (the platform's tokens are removed by
+	// the checker itself).
+	return stackChecks{r: stackcheck.New(stackcheck.Options{Config: cfg, Env: withoutFingerprintKey(os.Environ())})}
 }
 
 func (policies) Test(ctx context.Context, root string, dirs []string, run string) (app.PolicyTests, error) {

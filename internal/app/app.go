@@ -139,16 +139,22 @@ Commands:
 	}
 	fmt.Fprint(w, `
 Global flags:
-  --config FILE        configuration file (default tierdeploy.yaml at the repository root)
+  --config FILE        configuration file (default: tierdeploy.yaml in the working
+                       directory or the closest parent up to the repository root)
   --chdir DIR          run in DIR first
-  --platform NAME      auto, local, github or gitlab (default auto)
+  --platform NAME      auto, local, github or gitlab (default auto: GITHUB_ACTIONS
+                       or GITLAB_CI, else local)
   --log-format FORMAT  text or json (default text)
-  --verbose            show every stack's tool output on a terminal
-  --tool-mirror URL    install Terraform and OpenTofu from this mirror (or TIERDEPLOY_TOOL_MIRROR)
-  --offline            install nothing: use the tool cache and PATH (or TIERDEPLOY_OFFLINE=true)
+  --verbose            show every stack's tool output on a terminal (default false)
+  --tool-mirror URL    install Terraform and OpenTofu from this mirror (default:
+                       TIERDEPLOY_TOOL_MIRROR, else terraform.mirror)
+  --offline            install nothing: use the tool cache and PATH (default:
+                       TIERDEPLOY_OFFLINE, else terraform.offline)
 
 Run "tierdeploy <command> -h" for the flags of a command.
-Exit codes: 0 success, 1 an operation failed, 2 changes or drift present, 3 bad input.
+Exit codes: 0 success, 1 an operation failed, 2 changes or drift present,
+3 bad input or a refused setup (flags, configuration, policy, version pin,
+inventory document, fork code where the job holds secrets).
 `)
 }
 

@@ -29,7 +29,7 @@ func runApply(ctx context.Context, a *invocation) (result, error) {
 	registerParallelism(fs, &o.parallelism, "apply at most `n` independent stacks at once")
 	fs.StringVar(&o.reportFile, "report", "", "also write the report to `file`")
 	a.registerKubeContext(fs)
-	if err := a.parse(fs, "apply [--tier T]... [--environment E]... [--base REV] [--head REV] [--all] [--require-reviewed] [--parallelism N] [--kube-context CONTEXT]"); err != nil {
+	if err := a.parse(fs, "apply [--tier T]... [--environment E]... [--base REV] [--head REV] [--all] [--require-reviewed] [--parallelism N] [--report FILE] [--kube-context CONTEXT]"); err != nil {
 		return result{}, err
 	}
 	sess, err := a.stageSession(ctx)

@@ -23,7 +23,7 @@ func runDrift(ctx context.Context, a *invocation) (result, error) {
 	reportFile := fs.String("report", "", "also write the summary to `file`")
 	noIssues := fs.Bool("no-issues", false, "do not open, update or close drift issues")
 	a.registerKubeContext(fs)
-	if err := a.parse(fs, "drift [--tier T]... [--environment E]... [--parallelism N] [--no-issues] [--kube-context CONTEXT]"); err != nil {
+	if err := a.parse(fs, "drift [--tier T]... [--environment E]... [--parallelism N] [--no-issues] [--report FILE] [--kube-context CONTEXT]"); err != nil {
 		return result{}, err
 	}
 	if _, err := a.stageSession(ctx); err != nil {

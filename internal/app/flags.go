@@ -25,9 +25,9 @@ type globals struct {
 }
 
 func (g *globals) register(fs *flag.FlagSet) {
-	fs.StringVar(&g.config, "config", g.config, "configuration `file` (default tierdeploy.yaml at the repository root)")
+	fs.StringVar(&g.config, "config", g.config, "configuration `file` (default: tierdeploy.yaml in the working directory or the closest parent up to the repository root)")
 	fs.StringVar(&g.chdir, "chdir", g.chdir, "run in `dir` first")
-	fs.StringVar(&g.platform, "platform", g.platform, "`platform`: auto, local, github or gitlab")
+	fs.StringVar(&g.platform, "platform", g.platform, "`platform`: auto (github when GITHUB_ACTIONS=true, gitlab when GITLAB_CI=true, else local), local, github or gitlab")
 	fs.StringVar(&g.logFormat, "log-format", g.logFormat, "log `format`: text or json")
 	fs.BoolVar(&g.verbose, "verbose", g.verbose, "show every stack's tool output on a terminal")
 	fs.StringVar(&g.toolMirror, "tool-mirror", g.toolMirror, "install Terraform and OpenTofu releases from the mirror at `URL` (empty: TIERDEPLOY_TOOL_MIRROR, else terraform.mirror)")
@@ -165,7 +165,10 @@ func (c countFlag) Set(v string) error {
 }
 
 // registerParallelism adds --parallelism, defaulting to the number of CPUs.
+// Its default is described in words: the flag package would add this
+// machine's count, which is not the default on another.
 func registerParallelism(fs *flag.FlagSet, n *int, usage string) {
 	*n = runtime.NumCPU()
 	fs.Var(countFlag{n}, "parallelism", usage+" (default: the number of CPUs)")
+	fs.Lookup("parallelism").DefValue = ""
 }

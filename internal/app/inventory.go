@@ -26,7 +26,16 @@ const inventoryUsage = `Usage: tierdeploy inventory <get|put|diff|history> --env
   history  list the stored versions with their labels, commits and dates
 
 Secret values are masked unless --show-secrets is given.
+Run "tierdeploy inventory <subcommand> -h" for the flags of each.
 `
+
+// inventoryUsages are the usage lines of the subcommands.
+var inventoryUsages = map[string]string{
+	"get":     "inventory get --environment E [--version N] [--show-secrets] [--format text|json]",
+	"put":     "inventory put --environment E --file DOC.json",
+	"diff":    "inventory diff --environment E [--from N] [--to M] [--outputs] [--show-secrets] [--format text|json]",
+	"history": "inventory history --environment E [--format text|json]",
+}
 
 func runInventory(ctx context.Context, a *invocation) error {
 	if len(a.args) == 0 || strings.HasPrefix(a.args[0], "-") {
@@ -42,8 +51,14 @@ func runInventory(ctx context.Context, a *invocation) error {
 	a.name = "inventory " + verb
 	fs := flag.NewFlagSet(a.name, flag.ContinueOnError)
 	env := fs.String("environment", "", "the `environment` (required when more than one is configured)")
-	show := fs.Bool("show-secrets", false, "show sensitive values in clear")
-	format := fs.String("format", "text", "output `format`: text or json")
+	show, format := new(bool), new(string)
+	*format = "text"
+	if verb == "get" || verb == "diff" {
+		fs.BoolVar(show, "show-secrets", false, "show sensitive values in clear")
+	}
+	if verb != "put" {
+		fs.StringVar(format, "format", "text", "output `format`: text or json")
+	}
 	var run func(context.Context, *config.Config, InventoryStore, string, inventory.RenderOptions, string) error
 	switch verb {
 	case "get":
@@ -73,7 +88,7 @@ func runInventory(ctx context.Context, a *invocation) error {
 	default:
 		return usagef("inventory: unknown subcommand %q (get, put, diff or history)", verb)
 	}
-	if err := a.parse(fs, "inventory "+verb+" --environment E [flags]"); err != nil {
+	if err := a.parse(fs, inventoryUsages[verb]); err != nil {
 		return err
 	}
 	if *format != "text" && *format != "json" {

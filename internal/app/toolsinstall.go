@@ -13,6 +13,15 @@ import (
 	"github.com/tierdeploy/tierdeploy/internal/tier"
 )
 
+const toolsUsage = `Usage: tierdeploy tools install [--tier T]... [--environment E]... [--parallelism N]
+
+  install  install the OpenTofu or Terraform release of every selected stack
+           (all by default) into the tool cache; in offline mode only check
+           that the cache or PATH holds each one
+
+Run "tierdeploy tools install -h" for its flags.
+`
+
 // runTools runs `tools install`: it installs the Terraform or OpenTofu
 // release of every selected stack into the tool cache ahead of time (for
 // images and runners without network), in parallel, and prints each. The
@@ -20,10 +29,16 @@ import (
 // (exit 3) before anything is downloaded. In offline mode it checks that the
 // cache or PATH holds each one.
 func runTools(ctx context.Context, a *invocation) error {
+	if len(a.args) > 0 && (a.args[0] == "-h" || a.args[0] == "-help" || a.args[0] == "--help") {
+		fmt.Fprint(a.deps.Stdout, toolsUsage)
+		return errHelp
+	}
 	if len(a.args) == 0 || a.args[0] != "install" {
+		fmt.Fprint(a.deps.Stderr, toolsUsage)
 		return usagef("tools: the only subcommand is install: tierdeploy tools install [--tier T]... [--environment E]...")
 	}
 	a.args = a.args[1:]
+	a.name = "tools install"
 	fs := flag.NewFlagSet("tools install", flag.ContinueOnError)
 	var tiers, envs listFlag
 	fs.Var(&tiers, "tier", "only this `tier` (repeatable)")

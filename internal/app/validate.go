@@ -9,7 +9,7 @@ import (
 
 func runValidate(ctx context.Context, a *invocation) error {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
-	if err := a.parse(fs, "validate [--config FILE] [--chdir DIR]"); err != nil {
+	if err := a.parse(fs, "validate"); err != nil {
 		return err
 	}
 	cfg, err := a.loadConfig()

@@ -514,6 +514,26 @@ func TestApplyStoppedBeforeAnyStack(t *testing.T) {
 	assert.Empty(t, st.writes)
 }
 
+// TestApplyStoppedByALostLease: stacks that had not started when the run's
+// lease was lost say so, not only that the run was interrupted.
+func TestApplyStoppedByALostLease(t *testing.T) {
+	w := newWorld(t)
+	st := newFakeStore()
+	ctx, cancel := context.WithCancelCause(t.Context())
+	lost := &inventory.LostError{Lock: "prod.lock", Holder: "run B"}
+	cancel(lost)
+	a := newApply(t, w, st, stacks("monitoring/prod:charts/grafana/values.yaml"))
+	out, err := a.Run(ctx)
+	require.NoError(t, err)
+	require.Len(t, out.Stacks, 1)
+	skip := out.Stacks[0].Skip
+	require.NotNil(t, skip)
+	assert.Equal(t, Interrupted, skip.Reason)
+	require.ErrorIs(t, skip.Cause, inventory.ErrLeaseLost)
+	assert.Equal(t, "not applied: the run was interrupted: "+lost.Error(), skip.String())
+	assert.Empty(t, st.writes)
+}
+
 func TestApplyWithoutChangesRecordsTheCommit(t *testing.T) {
 	w := newWorld(t)
 	st := newFakeStore()

@@ -39,6 +39,8 @@ func TestSkipWords(t *testing.T) {
 			"not applied: the plan changed since review (reviewed sha256:a, now sha256:b: +3 ~3 -6)"},
 		{Skip{Reason: NotReviewed, Command: CommandApply}, "not applied: the reviewed report has no plan for this stack (--require-reviewed)"},
 		{Skip{Reason: Interrupted, Command: CommandDrift}, "not checked: the run was interrupted"},
+		{Skip{Reason: Interrupted, Command: CommandApply, Cause: errors.New("the inventory lease prod.lock was lost")},
+			"not applied: the run was interrupted: the inventory lease prod.lock was lost"},
 		{Skip{Reason: InventoryUnchanged, Command: CommandPlan, Stack: infra}, "not planned: the inventory does not change (infrastructure/prod plans no output change)"},
 		{Skip{Reason: InventoryUnchanged, Command: CommandApply, Stack: infra}, "not applied: the inventory did not change (infrastructure/prod published no change)"},
 		{Skip{Reason: Fork}, "not commenting: the change comes from a fork, whose token may not write comments; the report is in the job summary and log"},

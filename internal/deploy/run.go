@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -122,7 +123,16 @@ func (r *run) blocked(ctx context.Context, before []*StackOutcome) *Skip {
 		}
 	}
 	if ctx.Err() != nil {
-		return &Skip{Reason: Interrupted, Command: r.cmd}
+		return &Skip{Reason: Interrupted, Command: r.cmd, Cause: interruption(ctx)}
+	}
+	return nil
+}
+
+// interruption returns why ctx was stopped when the canceller said more
+// than "canceled" (context.CancelCauseFunc), such as a lost lease; else nil.
+func interruption(ctx context.Context) error {
+	if c := context.Cause(ctx); c != nil && !errors.Is(c, ctx.Err()) {
+		return c
 	}
 	return nil
 }

@@ -69,6 +69,9 @@ type Skip struct {
 	// fresh plan; Changes are the fresh plan's (PlanChanged).
 	Reviewed, Planned string
 	Changes           plan.Counts
+	// Cause is why the run was stopped, when it was more than a plain
+	// cancellation (Interrupted): a lost inventory lease, say.
+	Cause error
 }
 
 // String says why, for people.
@@ -86,6 +89,9 @@ func (s *Skip) String() string {
 	case NotReviewed:
 		return not + ": the reviewed report has no plan for this stack (--require-reviewed)"
 	case Interrupted:
+		if s.Cause != nil {
+			return not + ": the run was interrupted: " + s.Cause.Error()
+		}
 		return not + ": the run was interrupted"
 	case InventoryUnchanged:
 		if s.Command == CommandPlan {

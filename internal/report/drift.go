@@ -79,7 +79,9 @@ func RenderDrift(in Input) (Drift, error) {
 func (m *model) countsWords() string {
 	var total plan.Counts
 	for _, st := range m.stacks {
-		total = total.Plus(st.counts)
+		if st.counted() {
+			total = total.Plus(st.counts)
+		}
 	}
 	if total.Total() == 0 {
 		return "output changes only"

@@ -79,6 +79,11 @@ func (st *stackModel) detailed() bool {
 	return false
 }
 
+// counted reports whether the stack's changes count in the title: not
+// when the stack was skipped, even after planning (an apply that found the
+// plan changed since review applies nothing of it).
+func (st *stackModel) counted() bool { return st.skipped == "" }
+
 func (st *stackModel) allSkipped() bool {
 	for _, sg := range st.stages {
 		if sg.state != skipped {

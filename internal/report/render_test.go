@@ -113,6 +113,24 @@ func TestStates(t *testing.T) {
 			want: []string{"### ⏭️ Plan for `prod`: every stack skipped", "| `project/prod` | ⏭️ skipped | nothing affects it |"},
 		},
 		{
+			// Apply planned the stack afresh, found the plan changed since
+			// review and applied nothing: the title counts nothing.
+			name: "a stack skipped after planning",
+			in: Input{Kind: KindApply, Environment: "prod", Stacks: []StackReport{
+				{Stack: infra, Results: []plan.Result{infraChanges(t)}, Skipped: "not applied: the plan changed since review"},
+				{Stack: project, Skipped: "not applied: it needs infrastructure/prod, which was not applied"}}},
+			render: RenderSummary,
+			want:   []string{"### ⏭️ Apply to `prod`: every stack skipped\n"},
+		},
+		{
+			name: "a stack skipped after planning beside one applied",
+			in: Input{Kind: KindApply, Environment: "prod", Stacks: []StackReport{
+				{Stack: infra, Results: []plan.Result{infraChanges(t)}, Skipped: "not applied: the plan changed since review"},
+				{Stack: project, Results: []plan.Result{helmRelease(t)}}}},
+			render: RenderSummary,
+			want:   []string{"### ✅ Apply to `prod`: 1 added, 2 changed, 0 destroyed\n"},
+		},
+		{
 			name: "no stacks, no environment",
 			in:   Input{},
 			want: []string{"<!-- tierdeploy:report environment=_ -->\n### ✅ Plan: no changes\n"},

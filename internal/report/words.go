@@ -91,7 +91,7 @@ func (m *model) title() string {
 	anyChange := false
 	for _, st := range m.stacks {
 		stacks++
-		anyChange = anyChange || st.hasChanges
+		anyChange = anyChange || (st.hasChanges && st.counted())
 		switch st.state {
 		case changed:
 			changedStacks++

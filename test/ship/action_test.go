@@ -63,7 +63,7 @@ func TestActionMetadata(t *testing.T) {
 	require.NotEmpty(t, a.Branding.Color)
 
 	require.ElementsMatch(t, []string{"command", "config", "environment", "tiers", "github-token",
-		"detailed-exitcode", "parallelism", "require-reviewed", "working-directory", "tool-mirror", "offline"}, slices.Collect(maps.Keys(a.Inputs)))
+		"detailed-exitcode", "parallelism", "require-reviewed", "working-directory", "tool-mirror", "offline", "kube-context"}, slices.Collect(maps.Keys(a.Inputs)))
 	for name, in := range a.Inputs {
 		require.NotEmpty(t, strings.TrimSpace(in.Description), "input %s has no description", name)
 		require.False(t, in.Required, "input %s: every input has a default", name)
@@ -99,10 +99,10 @@ func TestActionArgsReachTheCLI(t *testing.T) {
 	set := map[string]string{
 		"config": "tierdeploy.yaml", "environment": "staging,prod", "tiers": "infrastructure",
 		"detailed-exitcode": "true", "parallelism": "3", "require-reviewed": "true", "working-directory": "deploy",
-		"tool-mirror": "https://mirror.example/releases", "offline": "true",
+		"tool-mirror": "https://mirror.example/releases", "offline": "true", "kube-context": "platform/agents:meltano-staging",
 	}
 	commands := cliCommands(t)
-	for _, command := range []string{"plan", "apply", "drift", "detect"} {
+	for _, command := range []string{"plan", "apply", "drift", "detect", "test-policies"} {
 		for _, inputsName := range []string{"defaults", "set"} {
 			t.Run(command+"/"+inputsName, func(t *testing.T) {
 				inputs := maps.Clone(defaults)
@@ -129,8 +129,12 @@ func TestActionArgsReachTheCLI(t *testing.T) {
 					if command == "apply" {
 						require.Contains(t, args, "--require-reviewed=true")
 					}
-					if command != "detect" {
+					if command != "detect" && command != "test-policies" {
 						require.Contains(t, args, "--parallelism=3")
+						require.Contains(t, args, "--kube-context=platform/agents:meltano-staging")
+					} else {
+						require.NotContains(t, strings.Join(args, " "), "--parallelism", "%s takes no --parallelism", command)
+						require.NotContains(t, strings.Join(args, " "), "--kube-context", "%s takes no --kube-context", command)
 					}
 				}
 				if !slices.Contains(commands, command) {

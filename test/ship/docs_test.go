@@ -119,3 +119,65 @@ func TestGitHubExamples(t *testing.T) {
 	require.False(t, apply.Concurrency.CancelInProgress)
 	require.False(t, drift.Concurrency.CancelInProgress, "a drift check must not cancel a running apply")
 }
+
+// TestLifeCycleIsTheExamples: the workflows the README's Life cycle section
+// shows run in the same concurrency groups as examples/github's, and give
+// the plan and apply steps the fingerprint key as the examples do.
+func TestLifeCycleIsTheExamples(t *testing.T) {
+	blocks := fencedBlocks(t, string(readFile(t, "README.md")), "## Life cycle", "## Configuration\n", "yaml")
+	require.Len(t, blocks, 1)
+	type concurrency struct {
+		Concurrency struct {
+			Group            string `yaml:"group"`
+			CancelInProgress bool   `yaml:"cancel-in-progress"`
+		} `yaml:"concurrency"`
+	}
+	docs := strings.Split(blocks[0], "\n# .github/workflows/")
+	require.Len(t, docs, 3, "plan, apply and drift")
+	for i, doc := range docs {
+		name, body, _ := strings.Cut(strings.TrimPrefix(doc, "# .github/workflows/"), "\n")
+		t.Run(name, func(t *testing.T) {
+			var shown, example concurrency
+			require.NoError(t, yamlUnmarshal([]byte(body), &shown), "block %d", i)
+			require.NoError(t, yamlUnmarshal(readFile(t, "examples/github/"+name), &example))
+			require.Equal(t, example.Concurrency, shown.Concurrency)
+			if name != "drift.yml" {
+				require.Contains(t, body, "TIERDEPLOY_FINGERPRINT_KEY: \"${{ secrets.TIERDEPLOY_FINGERPRINT_KEY }}\"")
+			}
+		})
+	}
+}
+
+// TestExamplesGiveTheFingerprintKey: every example job that plans or
+// applies gets TIERDEPLOY_FINGERPRINT_KEY from a secret, and the GitLab
+// component's plan and apply jobs from the variable its input names.
+func TestExamplesGiveTheFingerprintKey(t *testing.T) {
+	const want = "${{ secrets.TIERDEPLOY_FINGERPRINT_KEY }}"
+	for _, file := range []string{"tierdeploy.yml", "plan.yml", "apply.yml", "fan-out.yml"} {
+		w := readWorkflow(t, "examples/github/"+file)
+		n := 0
+		for job, j := range w.Jobs {
+			for _, s := range j.Steps {
+				if s.Uses != "./" {
+					continue
+				}
+				if cmd, _ := s.With["command"].(string); cmd == "plan" || cmd == "apply" {
+					n++
+					require.Equal(t, want, s.Env["TIERDEPLOY_FINGERPRINT_KEY"], "%s: job %s", file, job)
+				}
+			}
+		}
+		require.NotZero(t, n, "%s has no plan or apply step", file)
+	}
+	c := readComponent(t)
+	for _, name := range []string{"plan", "apply"} {
+		script, _ := c.job(t, name)["script"].([]any)
+		var lines []string
+		for _, l := range script {
+			s, _ := l.(string)
+			lines = append(lines, s)
+		}
+		require.Contains(t, lines, `export TIERDEPLOY_FINGERPRINT_KEY="$(printenv $[[ inputs.fingerprint-key-variable ]] || true)"`, name)
+	}
+	require.Equal(t, "TIERDEPLOY_FINGERPRINT_KEY", c.inputs["fingerprint-key-variable"].Default)
+}
