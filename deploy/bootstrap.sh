@@ -11,16 +11,24 @@
 # Secret. Passwords go through files in a private temporary directory, never
 # through command-line arguments.
 #
+# The cluster is reached as tierdeploy reaches it: its endpoint, CA and name
+# come from the inventory, and `aws eks get-token` signs kubectl's tokens
+# with your AWS credentials, through a kubeconfig kept in the private
+# temporary directory (yours is neither read nor changed).
+#
 # Usage: deploy/bootstrap.sh ENVIRONMENT
-# Needs aws (credentials of the environment's account), kubectl, jq, openssl.
-# Environment: KUBE_CONTEXT (default meltano-ENVIRONMENT), INVENTORY_PARAMETER
-# (default /meltano/ENVIRONMENT/inventory), POSTGRES_IMAGE (default postgres:17).
+# Needs aws (credentials of the environment's account, with an access entry
+# on the cluster), kubectl, jq, openssl.
+# Environment: INVENTORY_PARAMETER (default /meltano/ENVIRONMENT/inventory),
+# POSTGRES_IMAGE (default postgres:17), MELTANO_DOTENV (a .env file to store
+# as the Secret meltano-dotenv), KUBE_CONTEXT (a context of your own
+# kubeconfig to use instead of the inventory's cluster).
 set -euo pipefail
 
 env=${1:?usage: deploy/bootstrap.sh ENVIRONMENT}
-context=${KUBE_CONTEXT:-meltano-$env}
 parameter=${INVENTORY_PARAMETER:-/meltano/$env/inventory}
 postgres_image=${POSTGRES_IMAGE:-postgres:17}
+dotenv=${MELTANO_DOTENV:-}
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 die() { printf 'bootstrap: error: %s\n' "$*" >&2; exit 1; }
@@ -30,11 +38,12 @@ done
 
 umask 077
 work=$(mktemp -d)
+kube=()
 cleanup() {
-  rm -rf "$work"
-  if [ -n "${ns:-}" ]; then
-    kubectl --context "$context" --namespace "$ns" delete secret meltano-bootstrap --ignore-not-found >/dev/null 2>&1 || true
+  if [ -n "${ns:-}" ] && [ "${#kube[@]}" -gt 0 ]; then
+    kubectl "${kube[@]}" --namespace "$ns" delete secret meltano-bootstrap --ignore-not-found >/dev/null 2>&1 || true
   fi
+  rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -44,7 +53,25 @@ aws ssm get-parameter --with-decryption --name "$parameter" --query Parameter.Va
 inv() { jq -er "$1" "$work/inventory.json"; }
 region=$(inv .region)
 ns=$(inv .namespace)
-kc() { kubectl --context "$context" --namespace "$ns" "$@"; }
+
+if [ -n "${KUBE_CONTEXT:-}" ]; then
+  kube=(--context "$KUBE_CONTEXT")
+else
+  cluster=$(inv .cluster.name)
+  say "reaching EKS cluster $cluster from the inventory"
+  inv .cluster.ca_data | openssl base64 -d -A >"$work/cluster-ca.crt" ||
+    die "the inventory's cluster.ca_data is not base64"
+  kcfg=(--kubeconfig "$work/kubeconfig")
+  kubectl config "${kcfg[@]}" set-cluster eks --server "$(inv .cluster.endpoint)" \
+    --certificate-authority "$work/cluster-ca.crt" --embed-certs >/dev/null
+  kubectl config "${kcfg[@]}" set-credentials eks --exec-api-version client.authentication.k8s.io/v1beta1 \
+    --exec-command aws --exec-arg eks --exec-arg get-token --exec-arg --cluster-name --exec-arg "$cluster" \
+    --exec-arg --region --exec-arg "$region" --exec-arg --output --exec-arg json >/dev/null
+  kubectl config "${kcfg[@]}" set-context eks --cluster eks --user eks >/dev/null
+  kubectl config "${kcfg[@]}" use-context eks >/dev/null
+  kube=("${kcfg[@]}")
+fi
+kc() { kubectl "${kube[@]}" --namespace "$ns" "$@"; }
 
 # secret_json ARN FILE writes the value of a Secrets Manager secret to FILE.
 secret_json() {
@@ -55,8 +82,8 @@ secret_json "$(inv .database_instance.master_secret_arn)" "$work/master.json"
 secret_json "$(inv .meltano_database.secret_arn)" "$work/meltano.json"
 secret_json "$(inv .airflow_database.secret_arn)" "$work/airflow.json"
 
-kubectl --context "$context" create namespace "$ns" --dry-run=client -o yaml |
-  kubectl --context "$context" apply -f - >/dev/null
+kubectl "${kube[@]}" create namespace "$ns" --dry-run=client -o yaml |
+  kubectl "${kube[@]}" apply -f - >/dev/null
 
 # field FILE KEY [DIR] writes one field of a JSON file to DIR/KEY.
 field() {
@@ -145,8 +172,12 @@ generate_once airflow-fernet-key fernet-key fernet_key
 generate_once airflow-api-secret-key api-secret-key hex_key
 generate_once airflow-jwt-secret jwt-secret hex_key
 
-if ! kc get secret meltano-dotenv >/dev/null 2>&1; then
+if [ -n "$dotenv" ]; then
+  [ -f "$dotenv" ] || die "MELTANO_DOTENV=$dotenv is not a file"
+  kc create secret generic meltano-dotenv --from-file=.env="$dotenv" --dry-run=client -o yaml | kc apply -f - >/dev/null
+  say "stored $dotenv as Secret meltano-dotenv"
+elif ! kc get secret meltano-dotenv >/dev/null 2>&1; then
   say "note: Secret meltano-dotenv (key .env: your extractors' and loaders' settings) does not exist yet:"
-  say "  kubectl --context $context --namespace $ns create secret generic meltano-dotenv --from-file=.env=path/to/.env"
+  say "  run again with MELTANO_DOTENV=path/to/.env"
 fi
 say "done: deploy the project tier of $env"

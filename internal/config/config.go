@@ -88,6 +88,9 @@ type Environment struct {
 	// KubeContext selects the kubeconfig context for this environment's Helm
 	// releases; empty means the current context.
 	KubeContext string `yaml:"kube_context"`
+	// Cluster reaches this environment's cluster from its inventory, with
+	// no kubeconfig; a tier's own cluster block takes precedence.
+	Cluster *Cluster `yaml:"cluster"`
 }
 
 // Tier is a group of stages deployed together, such as the infrastructure or
@@ -107,6 +110,9 @@ type Tier struct {
 	// SensitiveOutputs lists the sensitive Terraform outputs that may go into
 	// the inventory; other sensitive outputs are left out.
 	SensitiveOutputs []string `yaml:"sensitive_outputs"`
+	// Cluster reaches the cluster of the tier's Helm releases from the
+	// inventory, in every environment, with no kubeconfig.
+	Cluster *Cluster `yaml:"cluster"`
 }
 
 // TerraformStage is the Terraform root module of a tier.

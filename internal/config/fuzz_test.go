@@ -11,6 +11,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("version: 1\ntiers: [{name: a, needs: [a], helm: [{release: x, chart: c}]}]\n"))
 	f.Add([]byte("version: 1\nenvironments: [{name: a}, {name: a}]\ntiers: &x [*x]\n"))
 	f.Add([]byte("{version: 1, inventory: {ssm: {name: '/{environment}'}}}"))
+	f.Add([]byte(withCluster))
 	f.Add([]byte(withTools))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg, err := Parse("tierdeploy.yaml", data)
@@ -37,6 +38,11 @@ func FuzzParse(f *testing.F) {
 			for _, n := range tr.Needs {
 				if cfg.Tier(n) == nil || n == tr.Name {
 					t.Fatalf("bad needs %q accepted", n)
+				}
+			}
+			for _, e := range cfg.Environments {
+				if cl, _ := cfg.ClusterFor(tr.Name, e.Name); cl != nil && (cl.Endpoint == "" || cl.CAData == "" || cl.EKS == nil || cl.EKS.ClusterName == "") {
+					t.Fatalf("incomplete cluster block accepted: %+v", cl)
 				}
 			}
 		}

@@ -74,6 +74,7 @@ func (c *Config) validate(errs *Errors) {
 	c.validateInventory(errs)
 	c.validateEnvironments(errs)
 	c.validateTiers(errs)
+	c.validateClusters(errs)
 }
 
 func (c *Config) validateInventory(errs *Errors) {

@@ -27,15 +27,25 @@ type cluster struct {
 	cfg *action.Configuration
 	// unreachable is why the API server did not answer; nil when it did.
 	unreachable error
+	// newCluster is true when the cluster is known only after apply: no
+	// connection was tried, and cfg is nil.
+	newCluster bool
 	// scope tells namespaced kinds apart; nil means the built-in list.
 	scope scopeFunc
 	// live reads live objects, for Drift; nil when there is no server.
 	live liveReader
 }
 
-// connectKube builds the stage's cluster from the kubeconfig, as kubectl
-// and helm do, and checks that the API server answers.
+// connectKube builds the stage's cluster, from the Connection when there
+// is one and from the kubeconfig otherwise, as kubectl and helm do, and
+// checks that the API server answers.
 func (s *Stage) connectKube(ctx context.Context) (*cluster, error) {
+	switch {
+	case s.opts.ClusterKnownAfterApply:
+		return &cluster{unreachable: errNewCluster, newCluster: true}, nil
+	case s.opts.Connection != nil:
+		return s.connectTo(ctx, s.opts.Connection)
+	}
 	flags := genericclioptions.NewConfigFlags(true)
 	kubeconfig, kubeContext, ns := s.opts.Kubeconfig, s.opts.KubeContext, s.ns
 	flags.KubeConfig = &kubeconfig
@@ -53,14 +63,10 @@ func (s *Stage) connectKube(ctx context.Context) (*cluster, error) {
 		}
 		return c
 	}
-	cfg := action.NewConfiguration(action.ConfigurationSetLogger(s.helmHandler()))
-	if err := cfg.Init(flags, ns, "secret"); err != nil {
-		return nil, fmt.Errorf("helm configuration: %w", err)
+	c, err := s.initCluster(flags)
+	if err != nil {
+		return nil, err
 	}
-	if kc, ok := cfg.KubeClient.(*kube.Client); ok {
-		kc.Namespace = ns
-	}
-	c := &cluster{cfg: cfg}
 	rc, err := flags.ToRESTConfig()
 	if err == nil {
 		err = ping(ctx, rc)
@@ -73,13 +79,30 @@ func (s *Stage) connectKube(ctx context.Context) (*cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kubernetes API discovery: %w", err)
 	}
+	return c, s.addLive(c, rc, mapper)
+}
+
+// initCluster makes Helm's action configuration on getter.
+func (s *Stage) initCluster(getter genericclioptions.RESTClientGetter) (*cluster, error) {
+	cfg := action.NewConfiguration(action.ConfigurationSetLogger(s.helmHandler()))
+	if err := cfg.Init(getter, s.ns, "secret"); err != nil {
+		return nil, fmt.Errorf("helm configuration: %w", err)
+	}
+	if kc, ok := cfg.KubeClient.(*kube.Client); ok {
+		kc.Namespace = s.ns
+	}
+	return &cluster{cfg: cfg}, nil
+}
+
+// addLive gives an answering cluster its scope and live object reader.
+func (s *Stage) addLive(c *cluster, rc *rest.Config, mapper meta.RESTMapper) error {
 	dyn, err := dynamic.NewForConfig(rc)
 	if err != nil {
-		return nil, fmt.Errorf("kubernetes client: %w", err)
+		return fmt.Errorf("kubernetes client: %w", err)
 	}
 	c.scope = mapperScope(mapper)
 	c.live = &kubeLive{dyn: dyn, mapper: mapper}
-	return c, nil
+	return nil
 }
 
 // ping asks the API server for its version.

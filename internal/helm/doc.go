@@ -11,8 +11,11 @@
 // OCI registry (an oci:// reference, with the version as its tag). Its
 // values are its values files merged in order, then the inventory values:
 // inventory_values maps a chart value path to an inventory key. The cluster
-// is reached as kubectl reaches it: the kubeconfig file (or the pod's
-// service account), with the environment's kube_context.
+// is reached through a [Connection] when one is given (the endpoint and CA
+// of a cluster: block, and a token source such as internal/eks's; no
+// kubeconfig is read), and otherwise as kubectl reaches it: the kubeconfig
+// file (or the pod's service account), with the environment's
+// kube_context.
 //
 // [Stage.Plan] renders the release as an upgrade would, with a dry run on
 // the server when the cluster answers (client-side otherwise, said in the

@@ -46,16 +46,22 @@ func (e *PendingReleaseError) Error() string {
 // Unwrap returns ErrPending.
 func (e *PendingReleaseError) Unwrap() error { return ErrPending }
 
-// ClusterUnreachableError means the Kubernetes API server did not answer.
-// Plan works without it (it renders client-side and says so); Apply and
-// Drift do not.
+// ClusterUnreachableError means the Kubernetes API server did not answer,
+// or that the cluster is known only after apply. Plan works without it
+// (it renders client-side and says so); Apply and Drift do not.
 type ClusterUnreachableError struct {
 	// Context is the kubeconfig context, empty for the current one.
 	Context string
+	// Cluster names the cluster of a Connection ("EKS cluster x"); empty
+	// when the kubeconfig is used.
+	Cluster string
 	Err     error
 }
 
 func (e *ClusterUnreachableError) Error() string {
+	if e.Cluster != "" {
+		return fmt.Sprintf("kubernetes %s unreachable: %v", e.Cluster, e.Err)
+	}
 	where := "the current kubeconfig context"
 	if e.Context != "" {
 		where = fmt.Sprintf("kubeconfig context %q", e.Context)
@@ -104,3 +110,64 @@ func (e *MissingInventoryKeyError) Error() string {
 
 // Unwrap returns the inventory's error.
 func (e *MissingInventoryKeyError) Unwrap() error { return e.Err }
+
+// ErrClusterAuth is matched by ClusterAuthError.
+var ErrClusterAuth = errors.New("kubernetes cluster connection refused")
+
+// AuthReason says why a Connection failed.
+type AuthReason int
+
+// Reasons of a ClusterAuthError.
+const (
+	// AuthTokenRefused: the API server answered 401 Unauthorized.
+	AuthTokenRefused AuthReason = iota + 1
+	// AuthUntrustedCertificate: the server's certificate is not signed by
+	// the connection's CA (or not for its host).
+	AuthUntrustedCertificate
+	// AuthNoToken: no token could be made.
+	AuthNoToken
+)
+
+// ClusterAuthError means a Connection is wrong in a way no client-side
+// rendering can work around: the server refused the token, its certificate
+// is not the CA's, or no token could be made. Plan, Apply and Drift all
+// fail with it. The API server does not tell a client why it refused a
+// token; the message lists the causes.
+type ClusterAuthError struct {
+	// Cluster names the cluster; Endpoint is its URL.
+	Cluster, Endpoint string
+	Reason            AuthReason
+	// Explanation is why the token source thinks a refused token was
+	// refused, such as its expiry by the server's clock; empty when it
+	// sees no reason. ServerTimeKnown is true when the server's clock was
+	// compared with the token's.
+	Explanation     string
+	ServerTimeKnown bool
+	Err             error
+}
+
+func (e *ClusterAuthError) Error() string {
+	switch {
+	case e.Reason == AuthTokenRefused && e.Explanation != "":
+		return fmt.Sprintf("%s at %s refused the token (401 Unauthorized): %s", e.Cluster, e.Endpoint, e.Explanation)
+	case e.Reason == AuthTokenRefused && e.ServerTimeKnown:
+		// The token was fresh by the server's clock.
+		return fmt.Sprintf("%s at %s refused the token (401 Unauthorized): the token is for another cluster "+
+			"(check cluster.eks.cluster_name) or its AWS identity has no access entry in the cluster", e.Cluster, e.Endpoint)
+	case e.Reason == AuthTokenRefused:
+		return fmt.Sprintf("%s at %s refused the token (401 Unauthorized): the token is for another cluster "+
+			"(check cluster.eks.cluster_name), has expired (check this machine's clock), "+
+			"or its AWS identity has no access entry in the cluster", e.Cluster, e.Endpoint)
+	case e.Reason == AuthUntrustedCertificate:
+		return fmt.Sprintf("%s at %s presents a certificate that the CA of cluster.ca_data does not trust "+
+			"(check that the inventory's endpoint and CA are the same cluster's): %v", e.Cluster, e.Endpoint, e.Err)
+	default:
+		return fmt.Sprintf("%s: %v", e.Cluster, e.Err)
+	}
+}
+
+// Unwrap returns the underlying failure.
+func (e *ClusterAuthError) Unwrap() error { return e.Err }
+
+// Is reports whether target is ErrClusterAuth.
+func (e *ClusterAuthError) Is(target error) bool { return target == ErrClusterAuth }

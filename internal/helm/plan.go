@@ -16,6 +16,8 @@ const (
 	NoteClient = "rendered client-side: the cluster was not reachable, so the deployed release is unknown " +
 		"and every object shows as added"
 	NoteFirstInstall = "first install: every object is added"
+	NoteNewCluster   = "rendered client-side: the infrastructure plan creates or replaces the cluster, " +
+		"whose address is known only after apply, so every object shows as added"
 )
 
 // Plan renders the release as an upgrade would and compares it, object by
@@ -59,7 +61,10 @@ func (s *Stage) plan(ctx context.Context, res *plan.Result) error {
 	if err != nil {
 		return err
 	}
-	if c.unreachable != nil {
+	switch {
+	case c.newCluster:
+		s.log.InfoContext(ctx, "cluster known only after apply: rendering client-side")
+	case c.unreachable != nil:
 		s.log.WarnContext(ctx, "cluster unreachable: rendering client-side", "error", c.unreachable)
 	}
 	in, err := s.inputs(ctx)
@@ -82,6 +87,8 @@ func (s *Stage) plan(ctx context.Context, res *plan.Result) error {
 // it replaces.
 func (s *Stage) compare(res *plan.Result, c *cluster, r *rendering, sensitive []string) error {
 	switch {
+	case !r.server && c.newCluster:
+		res.Notes = append(res.Notes, NoteNewCluster)
 	case !r.server:
 		res.Notes = append(res.Notes, NoteClient)
 	case r.install:

@@ -35,6 +35,15 @@ type Options struct {
 	// KubeContext selects a context of the kubeconfig (the environment's
 	// kube_context); empty means its current context.
 	KubeContext string
+	// Connection, when set, reaches the cluster without a kubeconfig
+	// (a cluster: block); Kubeconfig and KubeContext are then unused.
+	Connection *Connection
+	// ClusterKnownAfterApply says that the infrastructure plan creates or
+	// replaces the cluster, so that its address is known only after
+	// apply: Plan renders client-side without contacting any cluster and
+	// says so (NoteNewCluster); Apply and Drift fail with a
+	// *ClusterUnreachableError. Connection may then hold only the Name.
+	ClusterKnownAfterApply bool
 	// HTTPClient fetches chart repository indexes, charts and OCI
 	// artifacts; nil means http.DefaultClient (proxies from the
 	// environment).
@@ -177,5 +186,12 @@ func (s *Stage) newResult() plan.Result {
 
 // unreachable wraps the reason the cluster did not answer.
 func (s *Stage) unreachable(err error) error {
+	if s.opts.Connection != nil || s.opts.ClusterKnownAfterApply {
+		name := "new cluster"
+		if s.opts.Connection != nil && s.opts.Connection.Name != "" {
+			name = s.opts.Connection.Name
+		}
+		return &ClusterUnreachableError{Cluster: name, Err: err}
+	}
 	return &ClusterUnreachableError{Context: s.opts.KubeContext, Err: err}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"time"
 )
 
 // Addresses inside the simulated cluster. They are never bound on the host.
@@ -47,6 +48,12 @@ type layout struct {
 	creds      credentials
 	kubeconfig string
 	stagesFile string
+	// webhookConfig is the kubeconfig of the token webhook, empty for
+	// none; webhookCacheTTL how long its answers are cached.
+	webhookConfig   string
+	webhookCacheTTL time.Duration
+	// rbac authorizes with RBAC rather than AlwaysAllow.
+	rbac bool
 }
 
 func loopbackURL(scheme string, port int) string {
@@ -70,7 +77,11 @@ func etcdArgs(l layout) []string {
 }
 
 func apiserverArgs(l layout) []string {
-	return []string{
+	authorization := "AlwaysAllow"
+	if l.rbac {
+		authorization = "RBAC"
+	}
+	argv := []string{
 		l.bin.apiserver,
 		"--etcd-servers=" + loopbackURL("http", l.ports.etcdClient),
 		"--bind-address=127.0.0.1",
@@ -81,7 +92,7 @@ func apiserverArgs(l layout) []string {
 		"--tls-private-key-file=" + l.creds.keyFile,
 		"--token-auth-file=" + l.creds.tokenFile,
 		"--anonymous-auth=false",
-		"--authorization-mode=AlwaysAllow",
+		"--authorization-mode=" + authorization,
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
 		"--service-account-key-file=" + l.creds.saPubFile,
 		"--service-account-signing-key-file=" + l.creds.saKeyFile,
@@ -96,6 +107,13 @@ func apiserverArgs(l layout) []string {
 		"--enable-priority-and-fairness=false",
 		"--profiling=false",
 	}
+	if l.webhookConfig != "" {
+		argv = append(argv,
+			"--authentication-token-webhook-config-file="+l.webhookConfig,
+			"--authentication-token-webhook-version=v1",
+			"--authentication-token-webhook-cache-ttl="+l.webhookCacheTTL.String())
+	}
+	return argv
 }
 
 func kcmArgs(l layout) []string {

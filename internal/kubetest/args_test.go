@@ -1,11 +1,14 @@
 package kubetest
 
 import (
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+	"k8s.io/client-go/tools/clientcmd"
 )
 
 func testLayout() layout {
@@ -109,4 +112,42 @@ func TestFreePorts(t *testing.T) {
 		require.False(t, seen[port], "port %d twice", port)
 		seen[port] = true
 	}
+}
+
+// The webhook and RBAC options add to the apiserver's flags and change
+// nothing else.
+func TestArgsTokenWebhook(t *testing.T) {
+	plain := apiserverArgs(testLayout())
+	require.Contains(t, plain, "--authorization-mode=AlwaysAllow")
+	for _, a := range plain {
+		require.NotContains(t, a, "webhook")
+	}
+
+	l := testLayout()
+	l.rbac = true
+	l.webhookConfig = "/run/c1/token-webhook.kubeconfig"
+	l.webhookCacheTTL = 10 * time.Second
+	argv := apiserverArgs(l)
+	want := append([]string(nil), plain...)
+	for i, a := range want {
+		if a == "--authorization-mode=AlwaysAllow" {
+			want[i] = "--authorization-mode=RBAC"
+		}
+	}
+	want = append(want,
+		"--authentication-token-webhook-config-file=/run/c1/token-webhook.kubeconfig",
+		"--authentication-token-webhook-version=v1",
+		"--authentication-token-webhook-cache-ttl=10s")
+	require.Equal(t, want, argv)
+	require.Contains(t, argv, "--token-auth-file=/run/c1/tokens.csv", "the administrator's token still works")
+}
+
+func TestWriteWebhookConfig(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "webhook.kubeconfig")
+	require.NoError(t, writeWebhookConfig(path, &TokenWebhook{URL: "https://127.0.0.1:4567/authenticate", CAData: []byte("PEM")}))
+	kc, err := clientcmd.LoadFromFile(path)
+	require.NoError(t, err)
+	cl := kc.Clusters[kc.Contexts[kc.CurrentContext].Cluster]
+	require.Equal(t, "https://127.0.0.1:4567/authenticate", cl.Server)
+	require.Equal(t, []byte("PEM"), cl.CertificateAuthorityData)
 }

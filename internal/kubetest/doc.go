@@ -8,4 +8,10 @@
 // loopback ports, so several test packages can run clusters at once. Tests
 // usually share one cluster per package through [Shared]; [Start] runs one
 // directly.
+//
+// By default every request of the administrator (a static token) is
+// allowed. Options.TokenWebhook adds a token authentication webhook, as an
+// EKS cluster has its authenticator, and Options.RBAC makes the users it
+// authenticates need RBAC bindings; neither changes anything for clusters
+// started without them.
 package kubetest

@@ -39,3 +39,19 @@ func writeKubeconfig(path string, cfg *rest.Config) error {
 	}
 	return nil
 }
+
+// writeWebhookConfig writes the kubeconfig through which the API server
+// reaches the token webhook: the webhook is the cluster, the API server
+// the user (with no credentials of its own).
+func writeWebhookConfig(path string, w *TokenWebhook) error {
+	const name = "token-webhook"
+	kc := clientcmdapi.NewConfig()
+	kc.Clusters[name] = &clientcmdapi.Cluster{Server: w.URL, CertificateAuthorityData: w.CAData}
+	kc.AuthInfos[name] = &clientcmdapi.AuthInfo{}
+	kc.Contexts[name] = &clientcmdapi.Context{Cluster: name, AuthInfo: name}
+	kc.CurrentContext = name
+	if err := clientcmd.WriteToFile(*kc, path); err != nil {
+		return fmt.Errorf("write token webhook configuration: %w", err)
+	}
+	return nil
+}

@@ -37,7 +37,34 @@ type Options struct {
 	// StopGrace is how long Stop waits after SIGTERM before it kills the
 	// components; 0 means 5 seconds.
 	StopGrace time.Duration
+
+	// TokenWebhook, when set, makes the API server ask a webhook about the
+	// bearer tokens it does not know itself, as an EKS cluster asks its
+	// authenticator. The administrator's static token works as before.
+	TokenWebhook *TokenWebhook
+	// RBAC authorizes requests with role-based access control instead of
+	// allowing everything, so that a user the webhook authenticates has
+	// only the rights bound to it. The administrator (system:masters) and
+	// the components keep every right.
+	RBAC bool
 }
+
+// TokenWebhook is a token authentication webhook: an https endpoint that
+// answers TokenReview (authentication.k8s.io/v1) requests.
+type TokenWebhook struct {
+	// URL is the endpoint, such as https://127.0.0.1:4567/authenticate.
+	URL string
+	// CAData is the PEM certificate of the CA that signed the endpoint's
+	// certificate.
+	CAData []byte
+	// CacheTTL is how long the API server keeps an answer for a token;
+	// zero means DefaultWebhookCacheTTL.
+	CacheTTL time.Duration
+}
+
+// DefaultWebhookCacheTTL is how long the API server caches webhook
+// answers when TokenWebhook.CacheTTL is zero.
+const DefaultWebhookCacheTTL = 10 * time.Second
 
 // Cluster is a running control plane. Stop it when done.
 type Cluster struct {
@@ -197,6 +224,17 @@ func (c *Cluster) prepare(opts Options) (layout, error) {
 	c.kubeconfig = l.kubeconfig
 	if err := writeKubeconfig(l.kubeconfig, c.rest); err != nil {
 		return layout{}, err
+	}
+	l.rbac = opts.RBAC
+	if w := opts.TokenWebhook; w != nil {
+		l.webhookConfig = filepath.Join(c.dir, "token-webhook.kubeconfig")
+		l.webhookCacheTTL = w.CacheTTL
+		if l.webhookCacheTTL <= 0 {
+			l.webhookCacheTTL = DefaultWebhookCacheTTL
+		}
+		if err := writeWebhookConfig(l.webhookConfig, w); err != nil {
+			return layout{}, err
+		}
 	}
 	return l, nil
 }

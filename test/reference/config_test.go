@@ -15,7 +15,10 @@ func TestReferenceConfigLoads(t *testing.T) {
 	require.Contains(t, cfg.Inventory.SSM.Name, config.Placeholder, "each environment needs its own inventory")
 	require.Equal(t, []string{"staging", "prod"}, cfg.EnvironmentNames())
 	for _, e := range cfg.Environments {
-		require.NotEmpty(t, e.KubeContext, "environment %s names no kube context", e.Name)
+		require.Empty(t, e.KubeContext, "environment %s needs a kubeconfig", e.Name)
+		cl, _ := cfg.ClusterFor("project", e.Name)
+		require.NotNil(t, cl, "the project tier of %s does not reach its cluster from the inventory", e.Name)
+		require.NotNil(t, cl.EKS)
 	}
 
 	infra := cfg.Tier("infrastructure")

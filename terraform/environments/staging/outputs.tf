@@ -7,7 +7,7 @@ output "region" {
 }
 
 output "cluster" {
-  description = "The EKS cluster: name, API endpoint, version and OIDC provider."
+  description = "The EKS cluster: name, API endpoint and CA (what tierdeploy.yaml's cluster block reads), version and OIDC provider."
   value       = module.infrastructure.cluster
 }
 

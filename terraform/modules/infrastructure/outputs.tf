@@ -13,10 +13,11 @@ output "region" {
 }
 
 output "cluster" {
-  description = "The EKS cluster: name (for aws eks update-kubeconfig), API endpoint, Kubernetes version, and the OIDC provider behind the IAM roles for service accounts."
+  description = "The EKS cluster: name, API endpoint and CA certificate (base64 of PEM), which tierdeploy's cluster block reaches it with, Kubernetes version, and the OIDC provider behind the IAM roles for service accounts."
   value = {
     name              = aws_eks_cluster.main.name
     endpoint          = aws_eks_cluster.main.endpoint
+    ca_data           = aws_eks_cluster.main.certificate_authority[0].data
     version           = aws_eks_cluster.main.version
     oidc_issuer_url   = aws_eks_cluster.main.identity[0].oidc[0].issuer
     oidc_provider_arn = aws_iam_openid_connect_provider.cluster.arn
