@@ -173,18 +173,17 @@ func (s *MotoServer) stop() {
 // Env returns the environment that points the AWS SDKs, the AWS CLI, the
 // AWS provider and Terraform's S3 backend at the server: its endpoint,
 // static test credentials, the region, and no shared configuration files
-// or instance metadata to fall back on.
+// or instance metadata to fall back on. Give it to processes whose
+// environment holds no other AWS_* variable (AWS_PROFILE, a session token).
 func (s *MotoServer) Env() []string {
 	return []string{
 		"AWS_ENDPOINT_URL=" + s.URL,
 		"AWS_ACCESS_KEY_ID=test",
 		"AWS_SECRET_ACCESS_KEY=test",
-		"AWS_SESSION_TOKEN=",
 		"AWS_REGION=" + s.Region,
 		"AWS_DEFAULT_REGION=" + s.Region,
 		"AWS_CONFIG_FILE=" + os.DevNull,
 		"AWS_SHARED_CREDENTIALS_FILE=" + os.DevNull,
-		"AWS_PROFILE=",
 		"AWS_EC2_METADATA_DISABLED=true",
 	}
 }
