@@ -20,6 +20,8 @@
 # Needs aws (credentials of the environment's account, with an access entry
 # on the cluster), kubectl, jq, openssl.
 # Environment: INVENTORY_PARAMETER (default /meltano/ENVIRONMENT/inventory),
+# INVENTORY_REGION (the region of that parameter, inventory.ssm.region in
+# tierdeploy.yaml; default eu-west-1, as in tierdeploy.reference.yaml),
 # POSTGRES_IMAGE (default postgres:17), MELTANO_DOTENV (a .env file to store
 # as the Secret meltano-dotenv), KUBE_CONTEXT (a context of your own
 # kubeconfig to use instead of the inventory's cluster).
@@ -27,6 +29,7 @@ set -euo pipefail
 
 env=${1:?usage: deploy/bootstrap.sh ENVIRONMENT}
 parameter=${INVENTORY_PARAMETER:-/meltano/$env/inventory}
+inventory_region=${INVENTORY_REGION:-eu-west-1}
 postgres_image=${POSTGRES_IMAGE:-postgres:17}
 dotenv=${MELTANO_DOTENV:-}
 
@@ -47,9 +50,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-say "reading the inventory from $parameter"
-aws ssm get-parameter --with-decryption --name "$parameter" --query Parameter.Value --output text |
-  jq -e '.values' >"$work/inventory.json" || die "cannot read the inventory $parameter (was the infrastructure tier applied?)"
+say "reading the inventory from $parameter in $inventory_region"
+aws ssm get-parameter --region "$inventory_region" --with-decryption --name "$parameter" --query Parameter.Value --output text |
+  jq -e '.values' >"$work/inventory.json" ||
+  die "cannot read the inventory $parameter in $inventory_region (was the infrastructure tier applied? is INVENTORY_REGION inventory.ssm.region?)"
 inv() { jq -er "$1" "$work/inventory.json"; }
 region=$(inv .region)
 ns=$(inv .namespace)

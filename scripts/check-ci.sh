@@ -2,21 +2,28 @@
 # Checks of the files CI systems read (run by scripts/check.sh):
 #   1. shellcheck on every shell script of the repository;
 #   2. yamllint on every YAML file (settings in .yamllint);
-#   3. actionlint on the example workflows (examples/github/), whose
+#   3. actionlint on the repository's workflows (.github/workflows: CI and
+#      the release) and the example workflows (examples/github/), whose
 #      `uses: ./` steps are checked against action.yml;
 #   4. gitlab-ci-local on a copy of the working tree committed to a scratch
 #      repository: .gitlab-ci.yml with the component of that commit
-#      (--preview, --list), the component's jobs in each kind of pipeline
-#      (test/ship/testdata/component.gitlab-ci.yml), and the plan job run with
+#      (--preview, --list) in merge request, branch and release tag
+#      pipelines; the component's jobs in each kind of pipeline
+#      (test/ship/testdata/component.gitlab-ci.yml); the GitLab quick start
+#      (examples/gitlab/.gitlab-ci.yml, its include pointed at the component
+#      of that commit), merged and listed, and its plan job run on a cold
+#      cache with the example; and the plan job of .gitlab-ci.yml run with
 #      --force-shell-executor on examples/two-tier with tierdeploy (built
-#      from the working tree) and .tools/bin/tofu, once as a merge request
+#      from the working tree) and the tools' tofu, once as a merge request
 #      pipeline and once as a push to the default branch with the GitLab
-#      platform on (outputs, reports).
-# The tools come from scripts/install-tools.sh (actionlint, ci-validators).
+#      platform on (outputs with the include's prefix, reports).
+# The tools come from scripts/install-tools.sh (actionlint, ci-validators),
+# in $TIERDEPLOY_TOOLS when set, else .tools/.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-export PATH="$ROOT/.tools/bin:$PATH"
+TOOLS="${TIERDEPLOY_TOOLS:-$ROOT/.tools}"
+export PATH="$TOOLS/bin:$PATH"
 
 say() { printf 'check-ci: %s\n' "$*" >&2; }
 fail() { printf 'check-ci: error: %s\n' "$*" >&2; exit 1; }
@@ -51,25 +58,35 @@ say "yamllint: ${#yamls[@]} files"
 
 # --- 3. actionlint -----------------------------------------------------------
 # actionlint checks `uses: ./` against ./action.yml only inside a repository
-# with a .github/workflows directory, so the workflows are shown to it as
-# such a repository's, through links.
+# with a .github/workflows directory, so the repository's and the examples'
+# workflows are shown to it as such a repository's, through links (the
+# examples under an example- prefix).
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/actionlint/.github"
-touch "$work/actionlint/.git"
-ln -s "$ROOT/examples/github" "$work/actionlint/.github/workflows"
-ln -s "$ROOT/action.yml" "$work/actionlint/action.yml"
-ln -s "$ROOT/Dockerfile" "$work/actionlint/Dockerfile"
-mapfile -t workflows < <(cd examples/github && ls -- *.yml)
-[ ${#workflows[@]} -gt 0 ] || fail "no workflow in examples/github"
-if ! (cd "$work/actionlint" && actionlint -no-color "${workflows[@]/#/.github/workflows/}") >"$work/actionlint.out" 2>&1; then
-  sed 's|^\.github/workflows/|examples/github/|' "$work/actionlint.out" >&2
-  fail "actionlint found problems in examples/github (see above)"
+trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
+lint="$work/actionlint"
+mkdir -p "$lint/.github/workflows"
+touch "$lint/.git"
+ln -s "$ROOT/action.yml" "$lint/action.yml"
+ln -s "$ROOT/Dockerfile" "$lint/Dockerfile"
+mapfile -t workflows < <(files '.github/workflows/*.yml' 'examples/github/*.yml')
+[ ${#workflows[@]} -gt 0 ] || fail "no workflow in .github/workflows or examples/github"
+linted=()
+for f in "${workflows[@]}"; do
+  case $f in
+    examples/github/*) name="example-$(basename "$f")" ;;
+    *) name=$(basename "$f") ;;
+  esac
+  ln -s "$ROOT/$f" "$lint/.github/workflows/$name"
+  linted+=(".github/workflows/$name")
+done
+if ! (cd "$lint" && actionlint -no-color "${linted[@]}") >"$work/actionlint.out" 2>&1; then
+  sed 's|^\.github/workflows/example-|examples/github/|' "$work/actionlint.out" >&2
+  fail "actionlint found problems in the workflows (see above)"
 fi
 say "actionlint: ${#workflows[@]} workflows"
 
 # --- 4. gitlab-ci-local ------------------------------------------------------
-for f in .tools/bin/tofu .tools/tofu.tfrc; do
+for f in "$TOOLS/bin/tofu" "$TOOLS/tofu.tfrc"; do
   [ -e "$f" ] || fail "$f is missing: run scripts/install-tools.sh tofu providers"
 done
 # The job calls tierdeploy from PATH: a build of the working tree, so that a
@@ -98,17 +115,18 @@ git -C "$repo" commit -q -a -m "change staging"
 # finds tierdeploy and tofu on PATH, and the providers in the local mirror.
 gcl() {
   (cd "$repo" &&
-    HOME="$work/home" TF_CLI_CONFIG_FILE="$ROOT/.tools/tofu.tfrc" \
-      GCL_IGNORE_PREDEFINED_VARS=CI_PIPELINE_SOURCE,CI_PROJECT_DIR,CI_COMMIT_BEFORE_SHA,GITLAB_CI \
+    HOME="$work/home" TF_CLI_CONFIG_FILE="$TOOLS/tofu.tfrc" \
+      GCL_IGNORE_PREDEFINED_VARS=CI_PIPELINE_SOURCE,CI_PROJECT_DIR,CI_COMMIT_BEFORE_SHA,GITLAB_CI,CI_COMMIT_TAG,CI_COMMIT_REF_NAME,CI_COMMIT_BRANCH \
       gitlab-ci-local --home "$work/home" --no-color --variable CI_PROJECT_DIR="$repo" "$@")
 }
 
-# jobs FILE SOURCE prints the jobs of FILE in a SOURCE pipeline, sorted, on
-# one line.
+# jobs FILE SOURCE [ARG...] prints the jobs of FILE in a SOURCE pipeline,
+# sorted, on one line; ARGs go to gitlab-ci-local.
 jobs() {
-  local out
-  out=$(gcl --file "$1" --list-csv --variable CI_PIPELINE_SOURCE="$2" 2>"$work/list.err") ||
-    { cat "$work/list.err" >&2; fail "gitlab-ci-local --file $1 --list-csv failed for a $2 pipeline"; }
+  local out file=$1 source=$2
+  shift 2
+  out=$(gcl --file "$file" --list-csv --variable CI_PIPELINE_SOURCE="$source" "$@" 2>"$work/list.err") ||
+    { cat "$work/list.err" >&2; fail "gitlab-ci-local --file $file --list-csv failed for a $source pipeline"; }
   sed -n '2,$p' <<<"$out" | cut -d';' -f1 | sort | paste -sd' ' -
 }
 
@@ -121,16 +139,77 @@ expect_jobs() {
   [ "$have" = "$want" ] || fail "$file in a $source pipeline: jobs [$have], want [$want]"
 }
 
+# expect_tag_jobs TAG WANT... checks the jobs of .gitlab-ci.yml in the
+# pipeline of a pushed tag (no branch).
+expect_tag_jobs() {
+  local tag=$1 have want
+  shift
+  have=$(jobs .gitlab-ci.yml push --variable CI_COMMIT_TAG="$tag" --variable CI_COMMIT_REF_NAME="$tag" --unset-variable CI_COMMIT_BRANCH)
+  want=$(printf '%s\n' "$@" | sort | paste -sd' ' -)
+  [ "$have" = "$want" ] || fail ".gitlab-ci.yml in the pipeline of the tag $tag: jobs [$have], want [$want]"
+}
+
 gcl --preview --variable CI_PIPELINE_SOURCE=merge_request_event >"$work/preview.yml" 2>"$work/preview.err" ||
   { cat "$work/preview.err" >&2; fail "gitlab-ci-local --preview of .gitlab-ci.yml failed"; }
 grep -q '^example-plan:$' "$work/preview.yml" || fail "the --preview of .gitlab-ci.yml has no example-plan job from the component"
 expect_jobs .gitlab-ci.yml merge_request_event test build-image example-plan
 expect_jobs .gitlab-ci.yml push test build-image example-plan
+# (gitlab-ci-local applies no workflow:rules, so the tags that run no
+# pipeline at all are checked by test/ship.)
+expect_tag_jobs v1.2.3 test release-version build-image publish-image release
 component=test/ship/testdata/component.gitlab-ci.yml
 expect_jobs "$component" merge_request_event tierdeploy-plan
 expect_jobs "$component" push tierdeploy-apply prod-apply
 expect_jobs "$component" schedule tierdeploy-drift
-say "gitlab-ci-local: .gitlab-ci.yml and the component's jobs in merge request, push and scheduled pipelines"
+gcl --file "$component" --preview --variable CI_PIPELINE_SOURCE=push >"$work/component.yml" 2>"$work/preview.err" ||
+  { cat "$work/preview.err" >&2; fail "gitlab-ci-local --preview of $component failed"; }
+for want in 'TIERDEPLOY_OUTPUT_PREFIX: TIERDEPLOY_$' 'TIERDEPLOY_OUTPUT_PREFIX: TIERDEPLOY_PROD_$' \
+  "name: registry.gitlab.com/tierdeploy/tierdeploy:$(sed -n '/^    image-version:/,/^    [a-z]/s/^      default: "\(.*\)".*/\1/p' templates/tierdeploy.yml)\$" \
+  'name: registry.gitlab.com/tierdeploy/tierdeploy:1.2.2$'; do
+  grep -q -- "$want" "$work/component.yml" || fail "the --preview of $component has no line matching '$want'"
+done
+# The documented non-root user merges into the component's image.
+block=$(sed -n '/^prod-apply:$/,/^[a-z]/p' "$work/component.yml")
+for want in '^    name: registry.gitlab.com/tierdeploy/tierdeploy:1.2.2$' '^    entrypoint:$' "^      user: '1001:1001'$"; do
+  grep -q -- "$want" <<<"$block" || fail "the --preview of $component: prod-apply's image has no line matching '$want'"
+done
+say "gitlab-ci-local: .gitlab-ci.yml in merge request, branch and tag pipelines; the component's jobs in merge request, push and scheduled pipelines"
+
+# The GitLab quick start, its include pointed at the component of this
+# commit (gitlab-ci-local reads a component of the project's own commit from
+# the working tree).
+quickstart=quickstart.gitlab-ci.yml
+# shellcheck disable=SC2016 # the variables are GitLab's, for gitlab-ci-local
+sed 's|gitlab\.com/tierdeploy/tierdeploy/tierdeploy@[0-9.]*$|$CI_SERVER_FQDN/$CI_PROJECT_PATH/tierdeploy@$CI_COMMIT_SHA|' \
+  examples/gitlab/.gitlab-ci.yml >"$repo/$quickstart"
+# shellcheck disable=SC2016
+grep -q 'tierdeploy@\$CI_COMMIT_SHA$' "$repo/$quickstart" || fail "examples/gitlab/.gitlab-ci.yml includes no gitlab.com/tierdeploy/tierdeploy/tierdeploy@VERSION"
+expect_jobs "$quickstart" merge_request_event tierdeploy-plan
+expect_jobs "$quickstart" push tierdeploy-apply
+expect_jobs "$quickstart" schedule tierdeploy-drift
+gcl --file "$quickstart" --preview --variable CI_PIPELINE_SOURCE=merge_request_event >"$work/quickstart.yml" 2>"$work/preview.err" ||
+  { cat "$work/preview.err" >&2; fail "gitlab-ci-local --preview of examples/gitlab/.gitlab-ci.yml failed"; }
+# shellcheck disable=SC2016
+for want in '^tierdeploy-plan:$' 'AWS_ROLE_ARN: arn:aws:iam::123456789012:role/tierdeploy-plan$' 'AWS_WEB_IDENTITY_TOKEN:$' \
+  'AWS_WEB_IDENTITY_TOKEN_FILE: \$CI_PROJECT_DIR/.tierdeploy/aws-web-identity-token$' 'TIERDEPLOY_WORKING_DIRECTORY: .$' \
+  ' tierdeploy --chdir="\$TIERDEPLOY_WORKING_DIRECTORY" .* plan '; do
+  grep -q -- "$want" "$work/quickstart.yml" || fail "the merged quick start has no line matching '$want'"
+done
+# Its plan job on a cold cache (no .tierdeploy/ yet), on the example: the
+# credentials' before_script must create the token file where the job's
+# variables say.
+rm -rf "$repo/.tierdeploy"
+if ! gcl --file "$quickstart" --force-shell-executor --variable CI_PIPELINE_SOURCE=merge_request_event \
+  --input working-directory=examples/two-tier --variable AWS_WEB_IDENTITY_TOKEN=quickstart-id-token \
+  tierdeploy-plan >"$work/quickstart.log" 2>&1; then
+  cat "$work/quickstart.log" >&2
+  fail "the quick start's plan job failed on a cold cache (log above)"
+fi
+[ "$(cat "$repo/.tierdeploy/aws-web-identity-token" 2>/dev/null)" = quickstart-id-token ] ||
+  { cat "$work/quickstart.log" >&2; fail "the quick start's before_script wrote no .tierdeploy/aws-web-identity-token"; }
+[ "$(stat -c %a "$repo/.tierdeploy/aws-web-identity-token")" = 600 ] || fail "the quick start's token file is readable by others"
+grep -q 'PASS  tierdeploy-plan' "$work/quickstart.log" || { cat "$work/quickstart.log" >&2; fail "the quick start's plan job did not pass"; }
+say "gitlab-ci-local: the GitLab quick start merged, listed, and its plan job run on a cold cache"
 
 # The plan job of a merge request pipeline. gitlab-ci-local sets GITLAB_CI to
 # false, so tierdeploy runs on its local platform: it compares with
@@ -158,7 +237,9 @@ if ! gcl --force-shell-executor --variable CI_PIPELINE_SOURCE=push --variable GI
 fi
 dotenv="$repo/.gitlab-ci-local/artifacts/example-plan/.gitlab-ci-reports/dotenv/.tierdeploy/outputs.env"
 [ -f "$dotenv" ] || { cat "$work/plan-push.log" >&2; fail "the plan job left no dotenv report (.tierdeploy/outputs.env)"; }
-grep -qx 'TIERDEPLOY_HAS_CHANGES=true' "$dotenv" || fail "the dotenv report has no TIERDEPLOY_HAS_CHANGES=true: $(cat "$dotenv")"
+# .gitlab-ci.yml gives its include the output prefix EXAMPLE_.
+grep -qx 'EXAMPLE_HAS_CHANGES=true' "$dotenv" || fail "the dotenv report has no EXAMPLE_HAS_CHANGES=true: $(cat "$dotenv")"
+if grep -q '^TIERDEPLOY_' "$dotenv"; then fail "the dotenv report ignores the include's output prefix: $(cat "$dotenv")"; fi
 [ -f "$repo/.gitlab-ci-local/artifacts/example-plan/.tierdeploy/report.md" ] || fail "the plan job kept no .tierdeploy/report.md artifact"
 compgen -G "$repo/.tierdeploy/terraform/*.json" >/dev/null || fail "the plan job wrote no Terraform report (.tierdeploy/terraform/*.json)"
 say "gitlab-ci-local: example-plan ran on examples/two-tier (merge request, and push with the GitLab platform)"

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tierdeploy/tierdeploy/internal/app"
 	"github.com/tierdeploy/tierdeploy/internal/changes"
+	"github.com/tierdeploy/tierdeploy/internal/childenv"
 	"github.com/tierdeploy/tierdeploy/internal/terraform"
 )
 
@@ -24,8 +25,8 @@ func deps(args []string) app.Deps {
 		Getenv:       os.Getenv,
 		Git:          func(dir string) app.GitRunner { return &changes.Git{Dir: dir} },
 		Terraform:    terraformFinder{},
-		NewTerraform: newTerraform,
-		NewHelm:      newHelm,
+		NewTerraform: func(spec app.TerraformSpec) (app.TerraformStage, error) { return newTerraform(spec, fingerprintKey()) },
+		NewHelm:      func(spec app.HelmSpec) (app.HelmStage, error) { return newHelm(spec, fingerprintKey()) },
 		NewStore:     newStore,
 		ReadFile:     os.ReadFile,
 		NewRunner:    newRunner,
@@ -44,7 +45,7 @@ func (terraformFinder) Find(ctx context.Context, configured string) (string, str
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, p, "version", "-json")
-	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
+	cmd.Env = append(childenv.Environ(), "CHECKPOINT_DISABLE=1")
 	out, err := cmd.Output()
 	if err != nil {
 		return p, "unknown version", nil

@@ -159,11 +159,14 @@ func TestPlanOnGitHubKeepsOneComment(t *testing.T) {
 
 	// The same plan again: only the reads that find the comments: three
 	// pages for staging's, and three for prod's, which would be updated to
-	// say prod is no longer affected had an earlier push affected it.
+	// say prod is no longer affected had an earlier push affected it; and
+	// once who the token is, to tell tierdeploy's comment from others'
+	// (GET /user, refused to a workflow token, then GraphQL's viewer).
 	gh.resetCalls()
 	code, _ = run(t, "plan", "--chdir", r.Dir)
 	require.Equal(t, 0, code)
-	require.Equal(t, 6, gh.count("GET"))
+	require.Equal(t, 7, gh.count("GET"))
+	require.Equal(t, 1, gh.count("GRAPHQL"))
 	require.Equal(t, 0, gh.count("POST")+gh.count("PATCH"))
 
 	// A new push changes the plan: the same comment is updated.

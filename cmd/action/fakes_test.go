@@ -7,8 +7,36 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
+)
+
+// account is who wrote a comment, note or issue, with the fields each API
+// shows: GitHub's user.login, user.id and user.type, GitLab's
+// author.username and author.id.
+type account struct {
+	ID       int64  `json:"id"`
+	Login    string `json:"login,omitempty"`
+	Username string `json:"username,omitempty"`
+	Type     string `json:"type,omitempty"`
+}
+
+// ghApp is a GitHub App as performed_via_github_app shows it.
+type ghApp struct {
+	ID   int64  `json:"id"`
+	Slug string `json:"slug"`
+}
+
+// Accounts on the fake platforms: the workflow token (test-token) writes
+// as github-actions[bot] on GitHub and as the project access token's bot
+// user on GitLab; a person writes too.
+var (
+	ghActionsBot = account{ID: 41898282, Login: "github-actions[bot]", Type: "Bot"}
+	ghActionsApp = &ghApp{ID: 15368, Slug: "github-actions"}
+	ghPerson     = account{ID: 583231, Login: "octocat", Type: "User"}
+	glTokenBot   = account{ID: 9001, Username: "project_42_bot_5f1c"}
+	glPerson     = account{ID: 42, Username: "jdoe"}
 )
 
 // note is a pull request comment or merge request note on a fake platform.
@@ -16,12 +44,20 @@ type note struct {
 	ID   int64  `json:"id"`
 	Body string `json:"body"`
 	URL  string `json:"html_url,omitempty"`
+	// User and App are GitHub's; Author is GitLab's.
+	User   *account `json:"user,omitempty"`
+	App    *ghApp   `json:"performed_via_github_app,omitempty"`
+	Author *account `json:"author,omitempty"`
 }
 
 // fakeHost is a stateful fake of the comment endpoints of GitHub's or
-// GitLab's REST API, paginating as each does, and counting calls by method.
+// GitLab's REST API, paginating as each does, and counting calls by method
+// (GitHub's GraphQL queries as GRAPHQL).
 type fakeHost struct {
 	srv *httptest.Server
+
+	// token is the account the test token writes as; person another one.
+	token, person account
 
 	mu    sync.Mutex
 	notes []note // the list being served (GitLab: the merge request's)
@@ -55,15 +91,66 @@ func (f *fakeHost) resetCalls() {
 	f.calls = map[string]int{}
 }
 
-// seed adds comments written by others (on pull request 7 on GitHub).
+// seed adds comments written by a person (on pull request 7 on GitHub).
 func (f *fakeHost) seed(n int) {
 	for i := range n {
 		f.next++
-		f.notes = append(f.notes, note{ID: f.next, Body: fmt.Sprintf("looks good %d", i)})
+		f.notes = append(f.notes, f.by(f.person, note{ID: f.next, Body: fmt.Sprintf("looks good %d", i)}))
 	}
 	if f.byNumber != nil {
 		f.byNumber[7] = f.notes
 	}
+}
+
+// by returns n written by a, with the author fields of f's platform.
+func (f *fakeHost) by(a account, n note) note {
+	if f.byNumber != nil { // GitHub
+		n.User = &a
+		if a == ghActionsBot {
+			n.App = ghActionsApp
+		}
+		return n
+	}
+	n.Author = &a
+	return n
+}
+
+// plant adds a comment by a on pull request n (GitHub) or the merge
+// request (GitLab), as anyone who may comment can.
+func (f *fakeHost) plant(a account, n int, body string) note {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.next++
+	c := f.by(a, note{ID: f.next, Body: body})
+	if f.byNumber != nil {
+		f.byNumber[n] = append(f.byNumber[n], c)
+	} else {
+		f.notes = append(f.notes, c)
+	}
+	return c
+}
+
+// editBody changes the body of comment id on pull request n (GitHub), as
+// its author may at any time.
+func (f *fakeHost) editBody(n int, id int64, body string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := range f.byNumber[n] {
+		if f.byNumber[n][i].ID == id {
+			f.byNumber[n][i].Body = body
+		}
+	}
+}
+
+// plantIssue opens an issue by a with labels, as anyone may.
+func (f *fakeHost) plantIssue(a account, title, body string, labels ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	is := &ghIssue{Number: 1000 + len(f.issues), Title: title, Body: body, State: "open", User: a}
+	for _, l := range labels {
+		is.Labels = append(is.Labels, map[string]any{"name": l})
+	}
+	f.issues = append(f.issues, is)
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
@@ -103,7 +190,7 @@ func (f *fakeHost) create(w http.ResponseWriter, r *http.Request, limit int) {
 		return
 	}
 	f.next++
-	n := note{ID: f.next, Body: in.Body, URL: fmt.Sprintf("%s/note/%d", f.srv.URL, f.next)}
+	n := f.by(f.token, note{ID: f.next, Body: in.Body, URL: fmt.Sprintf("%s/note/%d", f.srv.URL, f.next)})
 	f.notes = append(f.notes, n)
 	writeJSON(w, http.StatusCreated, n)
 }
@@ -144,6 +231,8 @@ type ghIssue struct {
 	State  string           `json:"state"`
 	Labels []map[string]any `json:"labels"`
 	URL    string           `json:"html_url"`
+	User   account          `json:"user"`
+	App    *ghApp           `json:"performed_via_github_app,omitempty"`
 }
 
 // ghPull is a pull request listed for a commit.
@@ -155,18 +244,37 @@ type ghPull struct {
 
 // newFakeGitHub serves the parts of GitHub's REST API tierdeploy uses for
 // acme/infra: issue and pull request comments (per_page up to 100, Link
-// headers), pull requests by commit, and labelled issues.
+// headers), pull requests by commit, labelled issues, and who the token is
+// (GET /user refuses the workflow token; GraphQL's viewer names its bot).
 func newFakeGitHub(t *testing.T) *fakeHost {
-	f := &fakeHost{calls: map[string]int{}, byNumber: map[int][]note{}, pulls: map[string][]ghPull{}}
+	f := &fakeHost{calls: map[string]int{}, byNumber: map[int][]note{}, pulls: map[string][]ghPull{}, token: ghActionsBot, person: ghPerson}
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
-		f.calls[r.Method]++
+		if r.URL.Path == "/graphql" {
+			f.calls["GRAPHQL"]++ // a query, not a write
+		} else {
+			f.calls[r.Method]++
+		}
 		if r.Header.Get("Authorization") != "Bearer test-token" {
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Bad credentials"})
 			return
 		}
 		switch {
+		case r.Method == http.MethodGet && r.URL.Path == "/user":
+			// A workflow's GITHUB_TOKEN is an installation token.
+			writeJSON(w, http.StatusForbidden, map[string]string{"message": "Resource not accessible by integration",
+				"documentation_url": "https://docs.github.com/rest/users/users#get-the-authenticated-user"})
+		case r.Method == http.MethodPost && r.URL.Path == "/graphql":
+			var in struct {
+				Query string `json:"query"`
+			}
+			if err := json.NewDecoder(r.Body).Decode(&in); err != nil || !strings.Contains(in.Query, "viewer") {
+				t.Errorf("unexpected GraphQL query %q", in.Query)
+				writeJSON(w, http.StatusBadRequest, map[string]string{"message": "Problems parsing JSON"})
+				return
+			}
+			writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"viewer": map[string]any{"login": f.token.Login, "databaseId": f.token.ID}}})
 		case r.Method == http.MethodGet && ghList.MatchString(r.URL.Path):
 			n, _ := strconv.Atoi(ghList.FindStringSubmatch(r.URL.Path)[1])
 			f.notes = f.byNumber[n]
@@ -216,7 +324,7 @@ func newFakeGitHub(t *testing.T) *fakeHost {
 				Labels      []string
 			}
 			_ = json.NewDecoder(r.Body).Decode(&in)
-			is := &ghIssue{Number: 1000 + len(f.issues), Title: in.Title, Body: in.Body, State: "open"}
+			is := &ghIssue{Number: 1000 + len(f.issues), Title: in.Title, Body: in.Body, State: "open", User: ghActionsBot, App: ghActionsApp}
 			for _, l := range in.Labels {
 				is.Labels = append(is.Labels, map[string]any{"name": l})
 			}
@@ -280,9 +388,9 @@ func (f *fakeHost) openIssues() []ghIssue {
 }
 
 // newFakeGitLab serves the merge request note endpoints of GitLab's REST API
-// for project 42 (X-Next-Page pagination).
+// for project 42 (X-Next-Page pagination), and GET /user.
 func newFakeGitLab(t *testing.T) *fakeHost {
-	f := &fakeHost{calls: map[string]int{}}
+	f := &fakeHost{calls: map[string]int{}, token: glTokenBot, person: glPerson}
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
@@ -292,6 +400,9 @@ func newFakeGitLab(t *testing.T) *fakeHost {
 			return
 		}
 		switch {
+		case r.Method == http.MethodGet && r.URL.Path == "/api/v4/user":
+			// A project access token acts as its bot user.
+			writeJSON(w, http.StatusOK, map[string]any{"id": f.token.ID, "username": f.token.Username, "bot": true})
 		case r.Method == http.MethodGet && glNotes.MatchString(r.URL.Path):
 			f.page(w, r, 20, func(h http.Header, cur, last int) {
 				h.Set("X-Page", strconv.Itoa(cur))

@@ -5,9 +5,9 @@ import (
 	"github.com/tierdeploy/tierdeploy/internal/helm"
 )
 
-// newHelm builds a Helm release stage; *helm.Stage has the methods the app
-// calls.
-func newHelm(spec app.HelmSpec) (app.HelmStage, error) {
+// newHelm builds a Helm release stage, whose fingerprints key keys;
+// *helm.Stage has the methods the app calls.
+func newHelm(spec app.HelmSpec, key []byte) (app.HelmStage, error) {
 	return helm.New(helm.Options{
 		Log:             spec.Log,
 		KubeContext:     spec.KubeContext,
@@ -17,6 +17,7 @@ func newHelm(spec app.HelmSpec) (app.HelmStage, error) {
 		Release:         spec.Release,
 		Inventory:       spec.Inventory,
 		KnownAfterApply: spec.KnownAfterApply,
+		FingerprintKey:  key,
 	})
 }
 

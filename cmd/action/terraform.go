@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 
 	"github.com/tierdeploy/tierdeploy/internal/app"
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
@@ -14,9 +15,11 @@ type terraformStage struct {
 	s *terraform.Stage
 }
 
-func newTerraform(spec app.TerraformSpec) (app.TerraformStage, error) {
+// newTerraform builds a Terraform stage; key keys its fingerprints.
+func newTerraform(spec app.TerraformSpec, key []byte) (app.TerraformStage, error) {
 	s, err := terraform.New(terraform.Options{
 		Binary:         spec.Binary,
+		Env:            withoutFingerprintKey(os.Environ()),
 		Log:            spec.Log,
 		PluginCacheDir: spec.PluginCacheDir,
 		Stack:          spec.Stack,
@@ -27,6 +30,8 @@ func newTerraform(spec app.TerraformSpec) (app.TerraformStage, error) {
 		Workspace:      spec.Workspace,
 		BackendConfig:  spec.BackendConfig,
 		LockTimeout:    spec.LockTimeout,
+		Secrets:        spec.Secrets,
+		FingerprintKey: key,
 	})
 	if err != nil {
 		return nil, err

@@ -64,6 +64,7 @@ func commands() []command {
 
 // Main runs the command line in deps.Args and returns the exit code.
 func Main(ctx context.Context, deps Deps) int {
+	deps = guardOutput(deps)
 	code, err := run(ctx, deps)
 	if err != nil && exitCode(err) != ExitOK {
 		fmt.Fprintf(deps.Stderr, "tierdeploy: %s\n", err)

@@ -33,7 +33,7 @@ func runApply(ctx context.Context, a *invocation) error {
 	if err := a.parse(fs, "apply [--tier T]... [--environment E]... [--base REV] [--head REV] [--all] [--require-reviewed] [--parallelism N]"); err != nil {
 		return err
 	}
-	sess, err := a.session(ctx)
+	sess, err := a.stageSession(ctx)
 	if err != nil {
 		return err
 	}
@@ -101,6 +101,9 @@ func runApply(ctx context.Context, a *invocation) error {
 	}
 	defer p.close()
 	p.store = store
+	if err := p.checkStoredInventory(ctx, stacks); err != nil {
+		return err
+	}
 	ap := &applier{pipeline: p, store: store, leases: held, records: records, commit: head, run: runLink(a), published: map[string]publication{}}
 	if o.requireReviewed {
 		if ap.reviewed, err = a.reviewedFingerprints(ctx, envs); err != nil {
@@ -203,7 +206,7 @@ func (ap *applier) applyStack(ctx context.Context, s tier.Stack, before []*stack
 	// Plan every stage first: the stack's fingerprint covers them all.
 	var tf TerraformStage
 	if t.Terraform != nil {
-		stage, err := ap.terraformStage(s, t, inventoryVars(doc))
+		stage, err := ap.terraformStage(s, t, doc)
 		if err != nil {
 			out.results = append(out.results, failedResult(s, plan.Terraform, config.Expand(t.Terraform.Dir, s.Environment), err))
 			return out
@@ -348,7 +351,7 @@ func failedStacks(outcomes []*stackOutcome) error {
 		}
 	}
 	if len(failed) > 0 {
-		return &StacksFailedError{Stacks: failed, Total: len(outcomes)}
+		return &StacksFailedError{Stacks: failed, Total: len(outcomes), Input: firstInputError(outcomes)}
 	}
 	return nil
 }

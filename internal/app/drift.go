@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -35,7 +34,7 @@ func runDrift(ctx context.Context, a *invocation) error {
 	if err := a.parse(fs, "drift [--tier T]... [--environment E]... [--parallelism N] [--no-issues]"); err != nil {
 		return err
 	}
-	if _, err := a.session(ctx); err != nil {
+	if _, err := a.stageSession(ctx); err != nil {
 		return err
 	}
 	cfg, err := a.loadConfig()
@@ -59,6 +58,9 @@ func runDrift(ctx context.Context, a *invocation) error {
 		if p.store, err = a.deps.NewStore(ctx, cfg); err != nil {
 			return err
 		}
+	}
+	if err := p.checkStoredInventory(ctx, stacks); err != nil {
+		return err
 	}
 	start := time.Now()
 	// Drift checks of one environment do not depend on each other: every
@@ -110,7 +112,7 @@ func (p *pipeline) driftStack(ctx context.Context, s tier.Stack) *stackOutcome {
 	}
 	if t.Terraform != nil {
 		name := config.Expand(t.Terraform.Dir, s.Environment)
-		stage, err := p.terraformStage(s, t, inventoryVars(doc))
+		stage, err := p.terraformStage(s, t, doc)
 		if err != nil {
 			out.results = append(out.results, failedResult(s, plan.Terraform, name, err))
 			return out
@@ -170,12 +172,8 @@ func (p *pipeline) inventoryDrift(ctx context.Context, s tier.Stack, t *config.T
 	r.HasChanges = true
 	r.Diff = c.Text(inventory.RenderOptions{})
 	r.Notes = append(r.Notes, "the stored inventory differs from the current outputs: "+c.Summary())
-	for _, k := range fresh.Sensitive {
-		var v string
-		if err := json.Unmarshal(fresh.Values[k], &v); err == nil && v != "" {
-			r.Secrets = append(r.Secrets, v)
-		}
-	}
+	// Every form of every secret of both, not only top-level strings.
+	r.Secrets = append(inventory.SensitiveLeaves(fresh), inventory.SensitiveLeaves(stored)...)
 	r.Fingerprint = plan.Fingerprint(plan.Terraform, c.Keys())
 	return r
 }
@@ -186,6 +184,7 @@ func (p *pipeline) inventoryDrift(ctx context.Context, s tier.Stack, t *config.T
 // stack drifted.
 func (a *invocation) publishDrift(ctx context.Context, cfg *config.Config, outcomes []*stackOutcome, reportFile string, issues bool) (bool, error) {
 	s := a.sess
+	addMasks(s.runner, outcomes)
 	var summaries []string
 	var sync scm.IssueSync
 	sync.Label = DriftLabel

@@ -9,6 +9,7 @@ import (
 	"github.com/tierdeploy/tierdeploy/internal/event"
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
 	"github.com/tierdeploy/tierdeploy/internal/tier"
+	"github.com/tierdeploy/tierdeploy/internal/yamlbound"
 )
 
 // Exit codes (DESIGN.md).
@@ -33,8 +34,8 @@ func usagef(format string, args ...any) error {
 // errHelp means help was printed as asked.
 var errHelp = errors.New("help requested")
 
-// exitCode maps an error to the process exit code: 3 for bad input (flags,
-// configuration, inventory document), 1 for everything else.
+// exitCode maps an error to the process exit code: 3 for bad input (see
+// badInput), 1 for everything else.
 func exitCode(err error) int {
 	if err == nil {
 		return ExitOK
@@ -42,17 +43,24 @@ func exitCode(err error) int {
 	if errors.Is(err, errHelp) {
 		return ExitOK
 	}
+	if badInput(err) {
+		return ExitInput
+	}
+	return ExitFailed
+}
+
+// badInput reports whether err was caused by bad input: the command line,
+// the configuration, the CI event, an invalid inventory document or apply
+// record, or a file from the repository over the decoding limits.
+func badInput(err error) bool {
 	var (
 		usage    *UsageError
 		cfgErrs  *config.Errors
 		unknown  *tier.UnknownError
 		revision *changes.RevisionError
 	)
-	switch {
-	case errors.As(err, &usage), errors.As(err, &cfgErrs), errors.As(err, &unknown),
-		errors.Is(err, config.ErrNotFound), errors.As(err, &revision),
-		errors.Is(err, event.ErrInput), errors.Is(err, inventory.ErrInvalid):
-		return ExitInput
-	}
-	return ExitFailed
+	return errors.As(err, &usage) || errors.As(err, &cfgErrs) || errors.As(err, &unknown) ||
+		errors.Is(err, config.ErrNotFound) || errors.As(err, &revision) ||
+		errors.Is(err, event.ErrInput) || errors.Is(err, inventory.ErrInvalid) ||
+		errors.Is(err, yamlbound.ErrBound)
 }

@@ -239,6 +239,9 @@ func (a *invocation) currentOutputsDocument(ctx context.Context, cfg *config.Con
 	if pub == nil {
 		return nil, usagef("no tier publishes the inventory (publishes_inventory: true)")
 	}
+	if _, err := a.stageSession(ctx); err != nil {
+		return nil, err
+	}
 	s := tier.Stack{Tier: pub.Name, Environment: env}
 	p, err := a.newPipeline(ctx, cfg, []tier.Stack{s})
 	if err != nil {

@@ -26,6 +26,13 @@ func inventoryVars(doc *inventory.Document) map[string]json.RawMessage {
 	return doc.Values
 }
 
+// inventorySecrets returns the sensitive values of the inventory a stage
+// receives, for the stage to mask in everything it shows: Terraform does
+// not mark them (the variable that carries them has type any).
+func inventorySecrets(doc *inventory.Document) []string {
+	return inventory.SensitiveLeaves(doc)
+}
+
 // inventoryFor returns the inventory a consuming stack plans against: the
 // published inventory with the changes its publisher's plan predicts in this
 // run. skip is set when the stack is only selected because the inventory

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 
 	"github.com/tierdeploy/tierdeploy/internal/plan"
@@ -68,9 +69,39 @@ func (f *folder) flush(s plan.Stack, title string, secrets []string) {
 	b.mu.Lock()
 	text := b.buf.String()
 	b.mu.Unlock()
+	// The runner masks them too, from here on: registered before the log
+	// is written, not while a fence in it stops commands.
+	for _, secret := range uniqueSecrets(secrets) {
+		_ = f.runner.AddMask(secret)
+	}
 	_ = f.runner.Group(title)
 	_, _ = io.WriteString(f.out, redact.New(secrets...).String(text))
 	_ = f.runner.EndGroup()
+}
+
+// addMasks registers every secret the outcomes learnt with the runner
+// (GitHub's ::add-mask::), so that it masks them in the rest of the job
+// log, whoever prints them.
+func addMasks(r CIRunner, outcomes []*stackOutcome) {
+	var all []string
+	for _, o := range outcomes {
+		all = append(all, secretsOf(o.results)...)
+	}
+	for _, secret := range uniqueSecrets(all) {
+		_ = r.AddMask(secret)
+	}
+}
+
+// uniqueSecrets returns the secrets sorted, without duplicates and empty
+// values.
+func uniqueSecrets(secrets []string) []string {
+	out := slices.Clone(secrets)
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) > 0 && out[0] == "" {
+		out = out[1:]
+	}
+	return out
 }
 
 // secretsOf collects the secrets of results.

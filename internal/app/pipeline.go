@@ -128,9 +128,11 @@ func (p *pipeline) current(ctx context.Context, env string) (*inventory.Document
 	return c.doc, c.err
 }
 
-// terraformStage builds the Terraform stage of a stack. vars, when not nil,
-// is the inventory handed to the stage as the variable "inventory".
-func (p *pipeline) terraformStage(s tier.Stack, t *config.Tier, vars map[string]json.RawMessage) (TerraformStage, error) {
+// terraformStage builds the Terraform stage of a stack. doc, when not nil,
+// is the inventory handed to the stage as the variable "inventory"; the
+// stage masks its sensitive values (see inventorySecrets).
+func (p *pipeline) terraformStage(s tier.Stack, t *config.Tier, doc *inventory.Document) (TerraformStage, error) {
+	vars := inventoryVars(doc)
 	tf := t.Terraform
 	rel := config.Expand(tf.Dir, s.Environment)
 	spec := TerraformSpec{
@@ -143,6 +145,7 @@ func (p *pipeline) terraformStage(s tier.Stack, t *config.Tier, vars map[string]
 		WorkDir:        filepath.Join(p.workDir, "terraform"),
 		PluginCacheDir: p.cache,
 		Log:            p.logs.logger(s.Key()),
+		Secrets:        inventorySecrets(doc),
 	}
 	for _, f := range tf.VarFiles {
 		spec.VarFiles = append(spec.VarFiles, filepath.Join(p.cfg.Root, filepath.FromSlash(config.Expand(f, s.Environment))))

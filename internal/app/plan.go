@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -36,7 +35,7 @@ func runPlan(ctx context.Context, a *invocation) error {
 	if err := a.parse(fs, "plan [--tier T]... [--environment E]... [--base REV] [--head REV] [--all] [--report FILE] [--detailed-exitcode] [--parallelism N]"); err != nil {
 		return err
 	}
-	sess, err := a.session(ctx)
+	sess, err := a.stageSession(ctx)
 	if err != nil {
 		return err
 	}
@@ -67,6 +66,9 @@ func runPlan(ctx context.Context, a *invocation) error {
 			return err
 		}
 		p.store = store
+	}
+	if err := p.checkStoredInventory(ctx, stacks); err != nil {
+		return err
 	}
 
 	start := time.Now()
@@ -125,7 +127,7 @@ func (p *pipeline) planStack(ctx context.Context, s tier.Stack, before []*stackO
 		}
 	}
 	if t.Terraform != nil {
-		r := p.planTerraform(ctx, s, t, inventoryVars(doc))
+		r := p.planTerraform(ctx, s, t, doc)
 		out.results = append(out.results, r)
 		if r.Failed() {
 			return out
@@ -152,8 +154,8 @@ func (p *pipeline) planStack(ctx context.Context, s tier.Stack, before []*stackO
 }
 
 // planTerraform plans a stack's Terraform stage; a failure is in the Result.
-func (p *pipeline) planTerraform(ctx context.Context, s tier.Stack, t *config.Tier, vars map[string]json.RawMessage) plan.Result {
-	stage, err := p.terraformStage(s, t, vars)
+func (p *pipeline) planTerraform(ctx context.Context, s tier.Stack, t *config.Tier, doc *inventory.Document) plan.Result {
+	stage, err := p.terraformStage(s, t, doc)
 	if err != nil {
 		return failedResult(s, plan.Terraform, config.Expand(t.Terraform.Dir, s.Environment), err)
 	}
@@ -278,11 +280,22 @@ func (a *invocation) planOutcome(outcomes []*stackOutcome, detailed bool) error 
 type StacksFailedError struct {
 	Stacks []string
 	Total  int
+	// Input is the first failure caused by bad input (see badInput), such
+	// as an invalid inventory document; nil when none was. It makes the
+	// exit code 3 and is named in the message.
+	Input error
 }
 
 func (e *StacksFailedError) Error() string {
-	return fmt.Sprintf("%d of %d stacks failed: %s (the report shows why)", len(e.Stacks), e.Total, strings.Join(e.Stacks, ", "))
+	s := fmt.Sprintf("%d of %d stacks failed: %s (the report shows why)", len(e.Stacks), e.Total, strings.Join(e.Stacks, ", "))
+	if e.Input != nil {
+		s += "; bad input: " + e.Input.Error()
+	}
+	return s
 }
+
+// Unwrap returns the bad input that made a stack fail, if any.
+func (e *StacksFailedError) Unwrap() error { return e.Input }
 
 // writeFileAtomic writes data to path through a temporary file in the same
 // directory, so readers never see a partial file.

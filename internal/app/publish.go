@@ -24,13 +24,7 @@ import (
 // summary and the log before any API call, so a failing API never loses it.
 func (a *invocation) publishPlan(ctx context.Context, cfg *config.Config, outcomes []*stackOutcome, commit, reportFile string, sel *selectOptions) error {
 	s := a.sess
-	for _, o := range outcomes {
-		for _, r := range o.results {
-			for _, secret := range r.Secrets {
-				_ = s.runner.AddMask(secret)
-			}
-		}
-	}
+	addMasks(s.runner, outcomes)
 	full, err := renderPlanReports(cfg, outcomes, commit, 0)
 	if err != nil {
 		return err
@@ -232,13 +226,7 @@ func (e *CommentError) Unwrap() error { return e.Err }
 // pull or merge request merged as the applied commit.
 func (a *invocation) publishApply(ctx context.Context, cfg *config.Config, outcomes []*stackOutcome, commit, reportFile string) error {
 	s := a.sess
-	for _, o := range outcomes {
-		for _, r := range o.results {
-			for _, secret := range r.Secrets {
-				_ = s.runner.AddMask(secret)
-			}
-		}
-	}
+	addMasks(s.runner, outcomes)
 	var bodies []string
 	for _, env := range cfg.EnvironmentNames() {
 		in := applyReportInput(env, outcomes, commit)

@@ -30,6 +30,11 @@ type TerraformSpec struct {
 	WorkDir        string
 	PluginCacheDir string
 	Log            *slog.Logger
+	// Secrets are the sensitive values of the inventory the stage
+	// receives, which Terraform does not mark: the stage masks them in its
+	// log, plan text and fingerprint, and returns them in its Results'
+	// Secrets.
+	Secrets []string
 }
 
 // TerraformStage plans and applies one Terraform root module of one stack.

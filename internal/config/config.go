@@ -140,9 +140,28 @@ type Release struct {
 	// (dotted).
 	InventoryValues map[string]string `yaml:"inventory_values"`
 	// Needs names releases of the same tier to deploy first.
-	Needs      []string `yaml:"needs"`
-	Timeout    Duration `yaml:"timeout"`
-	MaxHistory int      `yaml:"max_history"`
+	Needs []string `yaml:"needs"`
+
+	// Deploy options (see DeployOptions for the defaults).
+	//
+	// Timeout bounds the wait for readiness; zero means DefaultTimeout.
+	Timeout Duration `yaml:"timeout"`
+	// MaxHistory is how many revisions Helm keeps; nil means
+	// DefaultMaxHistory, 0 no limit.
+	MaxHistory           *int              `yaml:"max_history"`
+	Wait                 *bool             `yaml:"wait"`
+	WaitForJobs          *bool             `yaml:"wait_for_jobs"`
+	Atomic               *bool             `yaml:"atomic"`
+	CreateNamespace      *bool             `yaml:"create_namespace"`
+	SkipCRDs             bool              `yaml:"skip_crds"`
+	SkipSchemaValidation bool              `yaml:"skip_schema_validation"`
+	Labels               map[string]string `yaml:"labels"`
+	// Set maps chart value paths to values set after the values files and
+	// the inventory values, as helm --set does; strings may hold the
+	// placeholders {environment}, {commit} and {env.NAME} (see ExpandSet).
+	Set map[string]SetValue `yaml:"set"`
+	// Env lists the environment variables that Set may read.
+	Env []EnvVar `yaml:"env"`
 }
 
 // Duration is a time.Duration written as a Go duration string ("5m").

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"sort"
 	"strconv"
@@ -27,7 +28,10 @@ type decoder struct {
 	errs *Errors
 }
 
-var durationType = reflect.TypeFor[Duration]()
+var (
+	durationType = reflect.TypeFor[Duration]()
+	setValueType = reflect.TypeFor[SetValue]()
+)
 
 func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
 	d.errs.add(Pos{Line: n.Line, Column: n.Column}, path, fmt.Sprintf(format, args...))
@@ -40,6 +44,10 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	}
 	if path != "" {
 		d.pos[path] = Pos{Line: n.Line, Column: n.Column}
+	}
+	if v.Type() == setValueType {
+		d.setValue(n, v, path)
+		return
 	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return // an empty value keeps the default
@@ -107,6 +115,44 @@ func (d *decoder) duration(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	v.SetInt(int64(t))
+}
+
+// setValue decodes a scalar keeping its YAML type.
+func (d *decoder) setValue(n *yaml.Node, v reflect.Value, path string) {
+	const want = "a string, a number or true/false (set lists and maps in a values file)"
+	if !d.scalar(n, path, want) {
+		return
+	}
+	var val any
+	switch n.Tag {
+	case "!!str":
+		val = n.Value
+	case "!!int":
+		i, err := strconv.ParseInt(n.Value, 0, 64)
+		if err != nil {
+			d.fail(n, path, "must be a whole number that fits 64 bits, not %q", n.Value)
+			return
+		}
+		val = i
+	case "!!float":
+		f, err := strconv.ParseFloat(n.Value, 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			d.fail(n, path, "must be a finite number, not %q", n.Value)
+			return
+		}
+		val = f
+	case "!!bool":
+		b, err := strconv.ParseBool(n.Value)
+		if err != nil {
+			d.fail(n, path, "must be true or false, not %q", n.Value)
+			return
+		}
+		val = b
+	default:
+		d.fail(n, path, "must be %s, not %s", want, kindName(n))
+		return
+	}
+	v.Set(reflect.ValueOf(SetValue{Value: val}))
 }
 
 func (d *decoder) structure(n *yaml.Node, v reflect.Value, path string) {
@@ -209,10 +255,16 @@ func sorted(s []string) []string {
 // suggest returns the candidate closest to s when it is a plausible typo.
 func suggest(s string, candidates []string) string {
 	if len(s) >= 3 {
+		// Of the keys s begins or ends, the closest.
+		best := ""
 		for _, c := range candidates {
-			if c != s && (strings.HasPrefix(c, s) || strings.HasPrefix(s, c)) {
-				return c
+			if c != s && (strings.HasPrefix(c, s) || strings.HasPrefix(s, c)) &&
+				(best == "" || distance(s, c) < distance(s, best)) {
+				best = c
 			}
+		}
+		if best != "" {
+			return best
 		}
 	}
 	best, bestDist := "", 3

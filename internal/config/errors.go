@@ -75,3 +75,25 @@ func (e *Errors) Error() string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// ErrUnset is matched by a *SetError whose placeholder has no value: an
+// environment variable that is not set, or an unknown commit or
+// environment.
+var ErrUnset = errors.New("placeholder has no value")
+
+// SetError means a set value of a release could not be expanded.
+type SetError struct {
+	Release string
+	// Path is the chart value path; Placeholder the placeholder that
+	// failed, such as "{env.IMAGE_TAG}".
+	Path        string
+	Placeholder string
+	Err         error
+}
+
+func (e *SetError) Error() string {
+	return fmt.Sprintf("helm release %s: set %s: %s: %v", e.Release, e.Path, e.Placeholder, e.Err)
+}
+
+// Unwrap returns the underlying failure.
+func (e *SetError) Unwrap() error { return e.Err }

@@ -11,6 +11,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("version: 1\ntiers: [{name: a, needs: [a], helm: [{release: x, chart: c}]}]\n"))
 	f.Add([]byte("version: 1\nenvironments: [{name: a}, {name: a}]\ntiers: &x [*x]\n"))
 	f.Add([]byte("{version: 1, inventory: {ssm: {name: '/{environment}'}}}"))
+	f.Add([]byte(releaseConfig("        wait: false\n        set: {a.b: '{env.X}-{commit}', c: 1}\n        env: [{name: X, secret: true}]\n        labels: {a: b}\n")))
 	f.Add([]byte(withCluster))
 	f.Add([]byte(withTools))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -38,6 +39,16 @@ func FuzzParse(f *testing.F) {
 			for _, n := range tr.Needs {
 				if cfg.Tier(n) == nil || n == tr.Name {
 					t.Fatalf("bad needs %q accepted", n)
+				}
+			}
+			for _, r := range tr.Helm {
+				o := r.DeployOptions()
+				if o.Atomic && !o.Wait || o.WaitForJobs && !o.Wait || o.Timeout <= 0 || o.MaxHistory < 0 {
+					t.Fatalf("inconsistent deploy options accepted: %+v", o)
+				}
+				// Expansion of a valid set fails only for a missing value.
+				if _, err := r.ExpandSet(Vars{Environment: "e", Commit: "c"}); err != nil && !errors.Is(err, ErrUnset) {
+					t.Fatalf("valid set does not expand: %v", err)
 				}
 			}
 			for _, e := range cfg.Environments {

@@ -249,9 +249,7 @@ func (c *Config) validateReleases(errs *Errors, at string, t Tier) {
 		if len(r.InventoryValues) > 0 && c.needsResolve(t) && !c.needsPublisher(t) {
 			c.problem(errs, rat+".inventory_values", "maps inventory values, but tier %q does not need the tier that publishes the inventory", t.Name)
 		}
-		if r.MaxHistory < 0 {
-			c.problem(errs, rat+".max_history", "must not be negative")
-		}
+		c.validateDeployOptions(errs, rat, r)
 		for k, n := range r.Needs {
 			if n == r.Release {
 				c.problem(errs, fmt.Sprintf("%s.needs[%d]", rat, k), "release %q cannot need itself", n)

@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/zclconf/go-cty/cty"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/tierdeploy/tierdeploy/internal/yamlbound"
 )
 
 // Finder resolves local dependencies in a repository. Results are cached, so
@@ -159,6 +161,10 @@ func (f *Finder) Charts(dir string) ([]string, error) {
 	return f.closure(dir, f.charts, f.parseChartDeps)
 }
 
+// chartFileLimits bound what decoding a Chart.yaml from the repository may
+// cost (a Chart.yaml is a few kilobytes).
+var chartFileLimits = yamlbound.Limits{MaxBytes: 1 << 20, MaxAliasNodes: 10_000}
+
 type chartFile struct {
 	Dependencies []struct {
 		Repository string `yaml:"repository"`
@@ -173,6 +179,9 @@ func (f *Finder) parseChartDeps(dir string) ([]string, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	if err := yamlbound.Check(src, chartFileLimits); err != nil {
+		return nil, fmt.Errorf("parse %s: %w", p, err)
 	}
 	var cf chartFile
 	if err := yaml.Unmarshal(src, &cf); err != nil {

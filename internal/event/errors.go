@@ -74,3 +74,24 @@ func (e *UnsupportedEventError) Error() string {
 
 // Is makes the error match ErrInput.
 func (e *UnsupportedEventError) Is(target error) bool { return target == ErrInput }
+
+// ForkError means the run would execute a fork's Terraform or charts where
+// the job holds the base repository's secrets (Event.ForkWithSecrets). It
+// matches ErrInput: the workflow must be set up otherwise.
+type ForkError struct {
+	Platform Platform
+	// Name is the trigger (GITHUB_EVENT_NAME or CI_PIPELINE_SOURCE).
+	Name string
+}
+
+func (e *ForkError) Error() string {
+	if e.Platform == GitLab {
+		return "refusing to run a fork's Terraform and charts in a pipeline of the target project, where the job holds its CI/CD variables: " +
+			"let merge request pipelines from forks run in the fork (GitLab's default), or push the change to a branch of this project"
+	}
+	return "refusing to run a fork's Terraform and charts under " + e.Name + ", where the job holds this repository's secrets and a write token: " +
+		"plan pull requests from forks on the pull_request event (read-only token, no secrets), or push the change to a branch of this repository"
+}
+
+// Is makes the error match ErrInput.
+func (e *ForkError) Is(target error) bool { return target == ErrInput }

@@ -73,6 +73,11 @@ type Event struct {
 	// Fork is true when the change comes from another repository (a fork),
 	// so that nothing needing secrets may run on it.
 	Fork bool
+	// ForkWithSecrets is true when a fork's change runs where the job holds
+	// the base repository's secrets: a GitHub pull_request_target run, or a
+	// GitLab merge request pipeline run in the target project for a merge
+	// request from a fork. CheckFork refuses it.
+	ForkWithSecrets bool
 	// NewBranch is true for a push that created its branch or tag: there is
 	// no previous commit, so BaseSHA is empty and the caller compares with
 	// the default branch instead.
@@ -84,6 +89,16 @@ type Event struct {
 	// then the commit it was merged as.
 	Merged   bool
 	MergeSHA string
+}
+
+// CheckFork returns a *ForkError when the run would execute a fork's
+// Terraform or charts where the job holds secrets (ForkWithSecrets), and
+// nil otherwise. Commands that run the repository's code call it first.
+func (e Event) CheckFork() error {
+	if !e.ForkWithSecrets {
+		return nil
+	}
+	return &ForkError{Platform: e.Platform, Name: e.Name}
 }
 
 // IsChange reports whether the event is a pull or merge request.

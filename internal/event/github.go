@@ -8,6 +8,10 @@ import (
 	"strings"
 )
 
+// MaxPayloadSize is the largest event payload decoded. GitHub caps webhook
+// payloads at 25 MB; a larger file is not one the runner wrote.
+const MaxPayloadSize = 32 << 20
+
 var githubEvents = []string{"pull_request", "pull_request_target", "push", "schedule", "workflow_dispatch"}
 
 // githubEnv holds the GitHub Actions default variables the event needs.
@@ -92,6 +96,10 @@ func fromGitHub(getenv func(string) string, readFile func(string) ([]byte, error
 		if err != nil {
 			return Event{}, &PayloadError{Event: env.EventName, Path: env.EventPath, Err: err}
 		}
+		if len(b) > MaxPayloadSize {
+			return Event{}, &PayloadError{Event: env.EventName, Path: env.EventPath,
+				Err: fmt.Errorf("it is %d bytes, over the limit of %d bytes", len(b), MaxPayloadSize)}
+		}
 		payload = b
 	case needPayload:
 		return Event{}, &EnvError{Var: "GITHUB_EVENT_PATH", Reason: "the " + env.EventName + " event needs its payload file"}
@@ -145,6 +153,9 @@ func parseGitHub(env githubEnv, payload []byte) (Event, error) {
 	switch env.EventName {
 	case "pull_request", "pull_request_target":
 		err = githubPullRequestEvent(&e, p)
+		// pull_request_target runs the base repository's workflow with its
+		// secrets and a write token, whatever the head repository.
+		e.ForkWithSecrets = e.Fork && env.EventName == "pull_request_target"
 	case "push":
 		err = githubPushEvent(&e, p)
 	case "schedule", "workflow_dispatch":

@@ -130,7 +130,9 @@ func TestFromEnvGitHub(t *testing.T) {
 		},
 		{
 			name: "pull_request_target from a fork", event: "pull_request_target", path: forkPR,
-			want: with(prBaseEvent, func(e *Event) { e.Name, e.Action, e.Fork = "pull_request_target", "opened", true }),
+			want: with(prBaseEvent, func(e *Event) {
+				e.Name, e.Action, e.Fork, e.ForkWithSecrets = "pull_request_target", "opened", true, true
+			}),
 		},
 		{
 			name: "pull_request_target from the same repository", event: "pull_request_target", path: td("pull_request.synchronize.json"),

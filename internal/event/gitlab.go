@@ -103,6 +103,10 @@ func gitlabMergeRequest(e *Event, getenv func(string) string) error {
 	}
 	src := getenv("CI_MERGE_REQUEST_SOURCE_PROJECT_ID")
 	e.Fork = src != "" && src != e.ProjectID
+	// A fork's merge request pipeline runs in the fork, with the fork's
+	// variables, unless a member of the target project runs it there
+	// (CI_PROJECT_ID is then the target's), with the target's variables.
+	e.ForkWithSecrets = e.Fork && getenv("CI_PROJECT_ID") == e.ProjectID
 	e.BaseRef = getenv("CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
 	if ref := getenv("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"); ref != "" {
 		e.HeadRef = ref

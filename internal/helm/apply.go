@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"helm.sh/helm/v4/pkg/kube"
 	rcommon "helm.sh/helm/v4/pkg/release/common"
 	release "helm.sh/helm/v4/pkg/release/v1"
 
@@ -61,18 +60,27 @@ func (s *Stage) apply(ctx context.Context, res *plan.Result) error {
 		return err
 	}
 	if len(s.placeholders) > 0 {
+		paths := make([]string, len(s.placeholders))
+		for i, p := range s.placeholders {
+			paths[i] = p.path
+		}
 		return fmt.Errorf("inventory_values %s: the inventory values are known only after the infrastructure is applied; "+
-			"a deploy needs them", strings.Join(s.placeholders, ", "))
+			"a deploy needs them", strings.Join(paths, ", "))
 	}
 	res.Secrets = append(res.Secrets, in.sensitive...)
-	r, err := s.render(ctx, c, in)
+	r, err := s.render(ctx, c, in, false)
 	if err != nil {
 		return err
 	}
 	if err := s.compare(res, c, r, in.sensitive); err != nil {
 		return err
 	}
-	res.Notes = res.Notes[:0]
+	res.Notes = append(res.Notes[:0], maskAll(in.sensitive, s.setNotes())...)
+	replaced, err := s.replaceJobs(ctx, c, r)
+	if err != nil {
+		return err
+	}
+	res.Notes = append(res.Notes, replaced...)
 
 	// The dry run changed the chart: deploy a fresh copy.
 	in, err = s.inputs(ctx)
@@ -93,31 +101,23 @@ func (s *Stage) apply(ctx context.Context, res *plan.Result) error {
 		return err
 	}
 	res.Notes = append(res.Notes, fmt.Sprintf("%s: revision %d deployed", what, rel.Version))
+	if !s.deployOpts.Wait {
+		res.Notes = append(res.Notes, "wait: false: the deploy did not wait for the objects to become ready")
+	}
 	return nil
 }
 
 // deploy runs the install or the upgrade.
 func (s *Stage) deploy(ctx context.Context, c *cluster, install, replace bool, in inputs) (*release.Release, error) {
-	wait := []kube.WaitOption{kube.WithWaitContext(ctx), kube.WithStatusComputeWorkers(4)}
 	var (
 		out any
 		err error
 	)
+	set := actionSettings{run: deployRun, replace: replace}
 	if install {
-		i := s.installAction(c.cfg, replace)
-		i.CreateNamespace = true
-		i.RollbackOnFailure = true
-		i.WaitStrategy = kube.StatusWatcherStrategy
-		i.WaitOptions = wait
-		i.WaitForJobs = true
-		out, err = i.RunWithContext(ctx, in.chart, in.vals)
+		out, err = s.installAction(ctx, c.cfg, set).RunWithContext(ctx, in.chart, in.vals)
 	} else {
-		u := s.upgradeAction(c.cfg)
-		u.RollbackOnFailure = true
-		u.WaitStrategy = kube.StatusWatcherStrategy
-		u.WaitOptions = wait
-		u.WaitForJobs = true
-		out, err = u.RunWithContext(ctx, s.rel.Release, in.chart, in.vals)
+		out, err = s.upgradeAction(ctx, c.cfg, set).RunWithContext(ctx, s.rel.Release, in.chart, in.vals)
 	}
 	if err != nil {
 		return nil, err

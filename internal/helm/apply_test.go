@@ -13,6 +13,7 @@ import (
 	kubefake "helm.sh/helm/v4/pkg/kube/fake"
 	release "helm.sh/helm/v4/pkg/release/v1"
 	releaseutil "helm.sh/helm/v4/pkg/release/v1/util"
+	"k8s.io/utils/ptr"
 
 	"github.com/tierdeploy/tierdeploy/internal/config"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
@@ -60,7 +61,7 @@ func TestApplyInstallsThenUpgrades(t *testing.T) {
 func TestApplyKeepsMaxHistory(t *testing.T) {
 	c := fakeCluster(t)
 	opts := stageOptions(t, c)
-	opts.Release.MaxHistory = 3
+	opts.Release.MaxHistory = ptr.To(3)
 	for range 5 {
 		_, err := newStage(t, opts).Apply(t.Context())
 		require.NoError(t, err)

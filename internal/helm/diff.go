@@ -18,14 +18,18 @@ type objectChange struct {
 	diff string
 	// reason explains the change, for hooks.
 	reason string
+	// secrets is what the fingerprint takes of the secrets in the object
+	// besides the masked diff (see masking.digest).
+	secrets string
 }
 
 // diffObjects compares the objects of two revisions of a release, old
 // (the deployed one; none for a first install) and new (the rendering),
 // object by object. A Secret's values are replaced by their sizes first
-// (see maskSecretPair); secrets returns them in clear for masking
-// elsewhere. Changes come sorted by address.
-func diffObjects(old, new []object) (changes []objectChange, secrets []string, err error) {
+// (see maskSecretPair), and mk masks the inventory's secrets in every
+// object before it is serialized; secrets returns the Secrets' values in
+// clear for masking elsewhere. Changes come sorted by address.
+func diffObjects(old, new []object, mk *masking) (changes []objectChange, secrets []string, err error) {
 	type pair struct{ a, b *object }
 	pairs := map[string]*pair{}
 	var keys []string
@@ -50,7 +54,7 @@ func diffObjects(old, new []object) (changes []objectChange, secrets []string, e
 	}
 	for _, k := range keys {
 		p := pairs[k]
-		c, s, err := diffObject(p.a, p.b)
+		c, s, err := diffObject(p.a, p.b, mk)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -64,7 +68,7 @@ func diffObjects(old, new []object) (changes []objectChange, secrets []string, e
 }
 
 // diffObject compares two revisions of one object; either may be nil.
-func diffObject(a, b *object) (objectChange, []string, error) {
+func diffObject(a, b *object, mk *masking) (objectChange, []string, error) {
 	if a != nil && b != nil && a.raw != "" && a.raw == b.raw {
 		var secrets []string
 		if isSecret(a) {
@@ -83,11 +87,21 @@ func diffObject(a, b *object) (objectChange, []string, error) {
 	if isSecret(a) || isSecret(b) {
 		ba, bb, secrets = maskSecretPair(ba, bb)
 	}
+	c := objectChange{action: plan.Update}
+	if b != nil {
+		var own []string
+		if isSecret(b) {
+			for _, v := range secretValues(b.body) {
+				own = append(own, v)
+			}
+		}
+		c.secrets = mk.digest(b.body, own)
+	}
+	ba, bb = mk.pair(ba, bb)
 	ta, tb, err := texts(ba, bb)
 	if err != nil {
 		return objectChange{}, nil, err
 	}
-	c := objectChange{action: plan.Update}
 	from, to := "a/", "b/"
 	switch {
 	case a == nil:
@@ -152,8 +166,13 @@ func fillResult(res *plan.Result, changes []objectChange) {
 		}
 		res.Resources = append(res.Resources, plan.ResourceChange{Address: c.address, Action: c.action, Reason: c.reason})
 		text.WriteString(c.diff)
+		// The diff is masked: a sum of it holds nothing of a secret.
 		sum := sha256.Sum256([]byte(c.diff))
-		lines = append(lines, fmt.Sprintf("%s %s %s", c.address, c.action, hex.EncodeToString(sum[:])))
+		line := fmt.Sprintf("%s %s %s", c.address, c.action, hex.EncodeToString(sum[:]))
+		if c.secrets != "" {
+			line += " secrets " + c.secrets
+		}
+		lines = append(lines, line)
 	}
 	res.HasChanges = len(changes) > 0
 	res.Diff = text.String()

@@ -25,7 +25,9 @@
 // [Stage.Apply] upgrades, or installs, atomically, waiting for readiness.
 // [Stage.Drift] compares the live objects with the deployed manifest. None
 // of them shows the values of a Kubernetes Secret (only the keys, their
-// sizes and which changed) or values that came from sensitive inventory
-// keys. A release left pending by an interrupted deploy is reported with
+// sizes and which changed) or any value of a sensitive inventory key: those
+// are masked in the object trees before they are written as YAML
+// (mask.go), and the fingerprints hold them only as keyed tokens. A
+// release left pending by an interrupted deploy is reported with
 // the command that recovers it ([PendingReleaseError]), never overridden.
 package helm

@@ -83,8 +83,11 @@ func (s *Stage) drift(ctx context.Context, res *plan.Result) error {
 	// missing key only costs the masking: the manifest is what is compared.
 	_, sensitive, err := s.values()
 	if err != nil {
-		s.log.WarnContext(ctx, "values not read: values from sensitive inventory keys are not masked", "error", err)
+		s.log.WarnContext(ctx, "values not read: only the inventory's sensitive values are masked", "error", err)
 	}
+	// The deployed revision may hold a secret the inventory no longer has.
+	sensitive = s.secrets(append(sensitive, s.releaseSecrets(h.current)...))
+	mk := newMasking(sensitive, s.digest)
 	res.Secrets = append(res.Secrets, sensitive...)
 	objs, err := newObjectParser(s.ns, c.scope).manifestObjects(h.current.Manifest, nil, false)
 	if err != nil {
@@ -93,11 +96,16 @@ func (s *Stage) drift(ctx context.Context, res *plan.Result) error {
 	res.Notes = append(res.Notes, fmt.Sprintf("compared the live objects with revision %d (%s)", h.current.Version, h.current.Info.Status))
 	targets := map[string]map[string]bool{}
 	var changes []objectChange
+	var expired []string
 	for i := range objs {
 		o := &objs[i]
 		live, err := c.live.get(ctx, o.apiVersion, o.kind, o.namespace, o.name)
 		if err != nil {
 			return fmt.Errorf("read %s: %w", o.address, err)
+		}
+		if live == nil && jobRemovedByTTL(o) {
+			expired = append(expired, o.address)
+			continue
 		}
 		autoscaled := false
 		if live != nil && o.namespace != "" {
@@ -110,7 +118,7 @@ func (s *Stage) drift(ctx context.Context, res *plan.Result) error {
 			}
 			autoscaled = t[o.kind+"/"+o.name]
 		}
-		ch, secrets, err := driftObject(o, live, autoscaled)
+		ch, secrets, err := driftObject(o, live, autoscaled, mk)
 		if err != nil {
 			return err
 		}
@@ -120,20 +128,23 @@ func (s *Stage) drift(ctx context.Context, res *plan.Result) error {
 		}
 	}
 	sort.Slice(changes, func(i, j int) bool { return changes[i].address < changes[j].address })
+	if len(expired) > 0 {
+		res.Notes = append(res.Notes, ttlNote(expired))
+	}
 	fillResult(res, changes)
 	res.Diff = maskWith(sensitive, res.Diff)
 	return nil
 }
 
 // driftObject compares one manifest object with its live state (nil when
-// it does not exist).
-func driftObject(o *object, live map[string]any, autoscaled bool) (objectChange, []string, error) {
+// it does not exist); mk masks the inventory's secrets in both.
+func driftObject(o *object, live map[string]any, autoscaled bool, mk *masking) (objectChange, []string, error) {
 	want := o.body
 	if isSecret(o) {
 		want = secretAsStored(want)
 	}
 	if live == nil {
-		c, secrets, err := diffObject(&object{address: o.address, kind: o.kind, apiVersion: o.apiVersion, body: want}, nil)
+		c, secrets, err := diffObject(&object{address: o.address, kind: o.kind, apiVersion: o.apiVersion, body: want}, nil, mk)
 		return c, secrets, err
 	}
 	got, changed := project(want, live, nil, driftIgnore(autoscaled))
@@ -148,10 +159,10 @@ func driftObject(o *object, live map[string]any, autoscaled bool) (objectChange,
 	b := &object{address: o.address, kind: o.kind, apiVersion: o.apiVersion, body: got.(map[string]any)}
 	if isSecret(o) {
 		_, _, more := maskSecretPair(nil, live)
-		c, secrets, err := diffObject(a, b)
+		c, secrets, err := diffObject(a, b, mk)
 		return c, append(secrets, more...), err
 	}
-	return diffObject(a, b)
+	return diffObject(a, b, mk)
 }
 
 // kubeLive reads live objects through the dynamic client.

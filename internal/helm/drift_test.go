@@ -136,7 +136,7 @@ func TestDriftObject(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, _, err := driftObject(&obj, liveObject(t, tt.live), tt.autoscaled)
+			c, _, err := driftObject(&obj, liveObject(t, tt.live), tt.autoscaled, nil)
 			require.NoError(t, err)
 			if tt.want == "" {
 				assert.Empty(t, c.diff)
@@ -151,7 +151,7 @@ func TestDriftObject(t *testing.T) {
 func TestDriftObjectMissingLive(t *testing.T) {
 	obj, _, err := parseObject(manifestDeployment, "app", nil)
 	require.NoError(t, err)
-	c, _, err := driftObject(&obj, nil, false)
+	c, _, err := driftObject(&obj, nil, false, nil)
 	require.NoError(t, err)
 	assert.Equal(t, plan.Delete, c.action)
 	assert.Contains(t, c.diff, "--- a/Deployment/app/web\n+++ /dev/null\n")
@@ -161,7 +161,7 @@ func TestDriftObjectFieldRemovedLive(t *testing.T) {
 	obj, _, err := parseObject("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  annotations:\n    owner: team\ndata:\n  A: a\n  B: b\n", "app", nil)
 	require.NoError(t, err)
 	live := liveObject(t, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: app\ndata:\n  A: a\n")
-	c, _, err := driftObject(&obj, live, false)
+	c, _, err := driftObject(&obj, live, false, nil)
 	require.NoError(t, err)
 	assert.Contains(t, c.diff, "-    owner: team\n")
 	assert.Contains(t, c.diff, "-  B: b\n")
@@ -191,7 +191,7 @@ func TestDriftSecretShowsSizesOnly(t *testing.T) {
 					"token":    base64.StdEncoding.EncodeToString([]byte(tt.token)),
 				},
 			}
-			c, secrets, err := driftObject(&obj, live, false)
+			c, secrets, err := driftObject(&obj, live, false, nil)
 			require.NoError(t, err)
 			assert.Contains(t, secrets, "chart-password")
 			assert.Contains(t, secrets, tt.token)
@@ -280,7 +280,7 @@ func TestDriftStage(t *testing.T) {
 	assert.Equal(t, map[string]plan.Action{"ConfigMap/app/web": plan.Update, "Service/app/web": plan.Delete}, addresses(res.Resources))
 	assert.Contains(t, res.Diff, "-  DATABASE_HOST: \"\"\n+  DATABASE_HOST: other.internal\n")
 	// The sensitive inventory value in the ConfigMap is masked.
-	assert.Contains(t, res.Diff, "   GREETING: ***\n")
+	assert.Contains(t, res.Diff, "   GREETING: '***'\n")
 	assert.NotContains(t, res.Diff, "s3cret-Passw0rd")
 	assert.Contains(t, res.Secrets, "s3cret-Passw0rd")
 	assert.Contains(t, res.Secrets, "static-token-value")

@@ -111,6 +111,19 @@ func (e *MissingInventoryKeyError) Error() string {
 // Unwrap returns the inventory's error.
 func (e *MissingInventoryKeyError) Unwrap() error { return e.Err }
 
+// SchemaError means the release's values break the chart's values schema
+// (values.schema.json) at the listed places. Plan returns it, within a
+// *ChartError, when it checks values itself (while planning with stand-ins
+// for values known only after apply); otherwise Helm's own check reports.
+type SchemaError struct {
+	// Violations are "/path/to/value: what is wrong".
+	Violations []string
+}
+
+func (e *SchemaError) Error() string {
+	return "the values do not match the chart's values schema: " + strings.Join(e.Violations, "; ")
+}
+
 // ErrClusterAuth is matched by ClusterAuthError.
 var ErrClusterAuth = errors.New("kubernetes cluster connection refused")
 

@@ -3,6 +3,7 @@ package helm
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -72,19 +73,44 @@ func (s *Stage) plan(ctx context.Context, res *plan.Result) error {
 		return err
 	}
 	res.Secrets = append(res.Secrets, in.sensitive...)
+	res.Notes = append(res.Notes, maskAll(in.sensitive, s.setNotes())...)
+	skipSchema := false
 	if len(s.placeholders) > 0 {
-		res.Notes = append(res.Notes, "planned with "+UnknownPlaceholder+" for "+strings.Join(s.placeholders, ", ")+
-			": the infrastructure plan knows these inventory values only after apply")
+		if res.Unchecked, skipSchema, err = s.standIns(ctx, in); err != nil {
+			return err
+		}
+		res.Notes = append(res.Notes, s.placeholderNote(skipSchema))
 	}
-	r, err := s.render(ctx, c, in)
+	r, err := s.render(ctx, c, in, skipSchema)
 	if err != nil {
 		return err
 	}
-	return s.compare(res, c, r, in.sensitive)
+	if err := s.compare(res, c, r, in.sensitive); err != nil {
+		return err
+	}
+	notes, err := s.jobNotes(c, r)
+	res.Notes = append(res.Notes, notes...)
+	return err
+}
+
+// placeholderNote says that values known only after apply were planned
+// with stand-ins, and whether the schema was checked.
+func (s *Stage) placeholderNote(skipSchema bool) string {
+	paths := make([]string, len(s.placeholders))
+	for i, p := range s.placeholders {
+		paths[i] = p.path
+	}
+	note := "planned with stand-ins for " + strings.Join(paths, ", ") +
+		": the infrastructure plan knows these inventory values only after apply"
+	if skipSchema {
+		note += "; rendered without schema validation, since no stand-in satisfies the chart's schema for all of them"
+	}
+	return note
 }
 
 // compare fills res with the diff between the rendering and the release
-// it replaces.
+// it replaces. A first install also shows the CRDs of the chart's crds/,
+// which Helm creates before the other objects.
 func (s *Stage) compare(res *plan.Result, c *cluster, r *rendering, sensitive []string) error {
 	switch {
 	case !r.server && c.newCluster:
@@ -96,8 +122,15 @@ func (s *Stage) compare(res *plan.Result, c *cluster, r *rendering, sensitive []
 	default:
 		res.Notes = append(res.Notes, NoteServer)
 	}
+	res.Notes = append(res.Notes, crdNotes(r.crds, r.install, s.deployOpts.SkipCRDs, r.pending, r.left)...)
 	manifest, hooks := r.previous()
-	parser := newObjectParser(s.ns, c.scope)
+	if !r.install {
+		// The deployed revision may hold a secret the inventory no longer has.
+		prev := s.releaseSecrets(r.hist.current)
+		sensitive = append(slices.Clone(sensitive), prev...)
+		res.Secrets = append(res.Secrets, prev...)
+	}
+	parser := newObjectParser(s.ns, scopeWith(r.crds.kinds, c.scope))
 	old, err := parser.manifestObjects(manifest, hooks, true)
 	if err != nil {
 		return fmt.Errorf("deployed revision %d: %w", r.hist.current.Version, err)
@@ -106,14 +139,35 @@ func (s *Stage) compare(res *plan.Result, c *cluster, r *rendering, sensitive []
 	if err != nil {
 		return fmt.Errorf("rendered manifest: %w", err)
 	}
-	changes, secrets, err := diffObjects(old, cur)
+	crdAddr := map[string]bool{}
+	if r.install {
+		for _, o := range r.crds.objects {
+			crdAddr[o.address] = true
+		}
+		cur = append(cur, r.crds.objects...)
+	}
+	changes, secrets, err := diffObjects(old, cur, newMasking(sensitive, s.digest))
 	if err != nil {
 		return err
+	}
+	for i := range changes {
+		if crdAddr[changes[i].address] {
+			changes[i].reason = crdReason
+		}
 	}
 	res.Secrets = append(res.Secrets, secrets...)
 	fillResult(res, changes)
 	res.Diff = maskWith(sensitive, res.Diff)
 	return nil
+}
+
+// maskAll masks the values from sensitive inventory keys in each text.
+func maskAll(sensitive []string, texts []string) []string {
+	out := make([]string, len(texts))
+	for i, t := range texts {
+		out[i] = maskWith(sensitive, t)
+	}
+	return out
 }
 
 // maskWith masks the values from sensitive inventory keys in text.

@@ -221,7 +221,7 @@ func TestPlanMasksSensitiveInventoryValuesInAnyObject(t *testing.T) {
 	res, err := newStage(t, opts).Plan(t.Context())
 	require.NoError(t, err)
 
-	assert.Contains(t, res.Diff, "+  GREETING: ***\n")
+	assert.Contains(t, res.Diff, "+  GREETING: '***'\n")
 	assert.NotContains(t, res.Diff, "s3cret-Passw0rd")
 	assert.Contains(t, res.Secrets, "s3cret-Passw0rd")
 }
@@ -425,8 +425,14 @@ func TestPlanWithValuesKnownAfterApply(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, res.Diff, "+  DATABASE_HOST: (known after apply)\n")
 	assert.Contains(t, res.Diff, "+  GREETING: (known after apply)\n")
-	assert.Contains(t, res.Notes, "planned with (known after apply) for database.host, greeting: "+
+	assert.Contains(t, res.Notes, "planned with stand-ins for database.host, greeting: "+
 		"the infrastructure plan knows these inventory values only after apply")
+	// The chart has no schema: nothing stands in the way of the
+	// placeholder, and the report says what was not checked.
+	assert.Equal(t, []plan.Unchecked{
+		{Name: "database.host", Reason: "known only after apply (inventory key database.host); planned as (known after apply); the chart has no values schema"},
+		{Name: "greeting", Reason: "known only after apply (inventory key new_output.greeting); planned as (known after apply); the chart has no values schema"},
+	}, res.Unchecked)
 
 	// A deploy never uses the placeholder.
 	_, err = newStage(t, opts).Apply(t.Context())

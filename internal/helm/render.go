@@ -18,7 +18,8 @@ import (
 type inputs struct {
 	chart *chart.Chart
 	vals  map[string]any
-	// sensitive are the values from sensitive inventory keys.
+	// sensitive are the values from sensitive inventory keys and every
+	// sensitive leaf of the inventory (see Stage.secrets).
 	sensitive []string
 }
 
@@ -33,7 +34,7 @@ func (s *Stage) inputs(ctx context.Context) (inputs, error) {
 	if err != nil {
 		return inputs{}, err
 	}
-	return inputs{chart: ch, vals: vals, sensitive: sensitive}, nil
+	return inputs{chart: ch, vals: vals, sensitive: s.secrets(sensitive)}, nil
 }
 
 // rendering is the release as a deploy would make it, and what it would
@@ -51,6 +52,12 @@ type rendering struct {
 	install bool
 	// rel is the rendered release: manifest and hooks.
 	rel *release.Release
+	// crds are the chart's crds/ (unless skip_crds); pending the kinds
+	// they define that the API server does not know yet, and left the
+	// objects of those kinds the server did not check.
+	crds    chartCRDs
+	pending []crdKind
+	left    []string
 }
 
 // previous returns the manifest and hooks the rendering replaces.
@@ -64,10 +71,30 @@ func (r *rendering) previous() (string, []*release.Hook) {
 // render renders the release as an upgrade (or, for a release not yet
 // installed, an install) would, with a dry run on the server when it
 // answers and client-side otherwise. A pending release is a
-// *PendingReleaseError.
-func (s *Stage) render(ctx context.Context, c *cluster, in inputs) (*rendering, error) {
+// *PendingReleaseError. skipSchema turns schema validation off for this
+// render alone.
+//
+// A first install of a chart whose crds/ define kinds the API server does
+// not know yet is rendered on the server all the same: the objects of
+// those kinds are left out of what the server checks (it cannot map them
+// before the CRDs exist) and listed in rendering.left.
+func (s *Stage) render(ctx context.Context, c *cluster, in inputs, skipSchema bool) (*rendering, error) {
+	var crds chartCRDs
+	if !s.deployOpts.SkipCRDs && len(in.chart.CRDObjects()) > 0 {
+		pr, err := s.prepare(ctx, in.vals)
+		if err != nil {
+			return nil, err
+		}
+		if crds, err = readCRDs(pr.chart); err != nil {
+			return nil, &ChartError{Chart: s.chartSource(), Err: fmt.Errorf("crds: %w", err)}
+		}
+	}
 	if c.unreachable != nil {
-		return s.renderClient(ctx, in)
+		r, err := s.renderClient(ctx, in, skipSchema)
+		if err == nil {
+			r.crds = crds
+		}
+		return r, err
 	}
 	h, err := readHistory(c.cfg.Releases, s.rel.Release)
 	if err != nil {
@@ -76,18 +103,29 @@ func (s *Stage) render(ctx context.Context, c *cluster, in inputs) (*rendering, 
 	if err := s.pending(h); err != nil {
 		return nil, err
 	}
-	r := &rendering{server: true, hist: h, install: h.last == nil || h.uninstalled}
+	r := &rendering{server: true, hist: h, install: h.last == nil || h.uninstalled, crds: crds}
 	var out any
+	set := actionSettings{run: serverDryRun, replace: h.uninstalled, skipSchema: skipSchema}
 	if r.install {
-		i := s.installAction(c.cfg, h.uninstalled)
-		i.DryRunStrategy = action.DryRunServer
-		out, err = i.RunWithContext(ctx, in.chart, in.vals)
+		var pk *pendingKube
+		restore := func() {}
+		if r.pending = crds.unknownTo(c.scope); len(r.pending) > 0 {
+			if pk, restore, err = withPendingKinds(c.cfg, r.pending, s.ns); err != nil {
+				return nil, err
+			}
+		}
+		out, err = s.installAction(ctx, c.cfg, set).RunWithContext(ctx, in.chart, in.vals)
+		restore()
+		if pk != nil {
+			r.left = pk.left
+		}
 	} else {
-		u := s.upgradeAction(c.cfg)
-		u.DryRunStrategy = action.DryRunServer
-		out, err = u.RunWithContext(ctx, s.rel.Release, in.chart, in.vals)
+		out, err = s.upgradeAction(ctx, c.cfg, set).RunWithContext(ctx, s.rel.Release, in.chart, in.vals)
 	}
 	if err != nil {
+		if !r.install && len(crds.unknownTo(c.scope)) > 0 {
+			err = fmt.Errorf("%w (the chart's crds/ define kinds the cluster does not know, and Helm creates CRDs on first install only: create them first)", err)
+		}
 		return nil, &ChartError{Chart: s.chartSource(), Err: fmt.Errorf("render: %w", err)}
 	}
 	rel, ok := out.(*release.Release)
@@ -102,17 +140,14 @@ func (s *Stage) render(ctx context.Context, c *cluster, in inputs) (*rendering, 
 // default capabilities and no lookups, on a configuration of its own
 // (Helm's client-side dry run replaces the kube client and the store of
 // the configuration it is given).
-func (s *Stage) renderClient(ctx context.Context, in inputs) (*rendering, error) {
+func (s *Stage) renderClient(ctx context.Context, in inputs, skipSchema bool) (*rendering, error) {
 	cfg := &action.Configuration{
 		Releases:     storage.Init(driver.NewMemory()),
 		KubeClient:   &kubefake.PrintingKubeClient{Out: io.Discard},
 		Capabilities: common.DefaultCapabilities.Copy(),
 	}
 	cfg.SetLogger(s.helmHandler())
-	i := s.installAction(cfg, false)
-	i.DryRunStrategy = action.DryRunClient
-	i.IsUpgrade = true
-	out, err := i.RunWithContext(ctx, in.chart, in.vals)
+	out, err := s.installAction(ctx, cfg, actionSettings{run: clientDryRun, skipSchema: skipSchema}).RunWithContext(ctx, in.chart, in.vals)
 	if err != nil {
 		return nil, &ChartError{Chart: s.chartSource(), Err: fmt.Errorf("render: %w", err)}
 	}
@@ -121,27 +156,4 @@ func (s *Stage) renderClient(ctx context.Context, in inputs) (*rendering, error)
 		return nil, fmt.Errorf("render: unexpected release type %T", out)
 	}
 	return &rendering{rel: rel, install: true}, nil
-}
-
-// installAction returns an install of the release with the stage's
-// settings; replace takes the name over from uninstalled revisions.
-func (s *Stage) installAction(cfg *action.Configuration, replace bool) *action.Install {
-	i := action.NewInstall(cfg)
-	i.ReleaseName = s.rel.Release
-	i.Namespace = s.ns
-	i.Replace = replace
-	i.Timeout = s.timeout()
-	return i
-}
-
-// upgradeAction returns an upgrade of the release with the stage's
-// settings. The values are always the configured ones: ResetValues keeps
-// Helm from reusing the last release's values when none are given.
-func (s *Stage) upgradeAction(cfg *action.Configuration) *action.Upgrade {
-	u := action.NewUpgrade(cfg)
-	u.Namespace = s.ns
-	u.ResetValues = true
-	u.MaxHistory = s.maxHistory()
-	u.Timeout = s.timeout()
-	return u
 }

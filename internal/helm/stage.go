@@ -13,15 +13,16 @@ import (
 	"github.com/tierdeploy/tierdeploy/internal/config"
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
+	"github.com/tierdeploy/tierdeploy/internal/redact"
 )
 
 // DefaultTimeout is how long Apply waits for a release's objects to become
 // ready when the release sets no timeout.
-const DefaultTimeout = 5 * time.Minute
+const DefaultTimeout = config.DefaultTimeout
 
 // DefaultMaxHistory is how many revisions of a release are kept when the
 // release sets no max_history (Helm's own default for upgrades).
-const DefaultMaxHistory = 10
+const DefaultMaxHistory = config.DefaultMaxHistory
 
 // Options configure a Stage: one Helm release of one stack.
 type Options struct {
@@ -77,6 +78,17 @@ type Options struct {
 	// UnknownPlaceholder and the Result says so, instead of failing as a
 	// missing key.
 	KnownAfterApply []string
+	// Set are the release's set entries, expanded by
+	// config.Release.ExpandSet: applied after the values files and the
+	// inventory values, as helm --set is. The values of Secret entries are
+	// masked in every diff and note.
+	Set []config.SetEntry
+
+	// FingerprintKey, when set, keys the tokens that stand for the
+	// inventory's secrets and Secret values in the fingerprint (see
+	// redact.Digester); it must be at least redact.MinKeyLen bytes.
+	// Without it a secret contributes only its presence.
+	FingerprintKey []byte
 
 	// connect replaces the connection to Kubernetes in tests.
 	connect func(ctx context.Context) (*cluster, error)
@@ -89,14 +101,18 @@ type Stage struct {
 	rel  config.Release
 	ns   string
 	log  *slog.Logger
+	// deployOpts are the release's deploy options, defaults applied.
+	deployOpts config.DeployOptions
 
 	mu   sync.Mutex
 	conn *cluster
 	// progress receives Helm's waiting messages during Apply.
 	progress *progress
-	// placeholders are the chart value paths the last values call set to
+	// placeholders are the values the last values call set to
 	// UnknownPlaceholder.
-	placeholders []string
+	placeholders []placeholder
+	// digest keys the fingerprint's tokens for secrets.
+	digest *redact.Digester
 }
 
 // New returns a Stage for opts. It checks the options and expands the
@@ -127,7 +143,14 @@ func New(opts Options) (*Stage, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Stage{opts: opts, rel: rel, ns: ns, progress: &progress{}}
+	digest, err := redact.NewDigester(opts.FingerprintKey)
+	if err != nil {
+		return nil, fmt.Errorf("helm stage: %w", err)
+	}
+	s := &Stage{opts: opts, rel: rel, ns: ns, progress: &progress{}, digest: digest, deployOpts: rel.DeployOptions()}
+	// A rendering error or Helm's own messages may quote a value: the
+	// inventory's secrets never reach the log.
+	log = slog.New(redact.NewHandler(log.Handler(), redact.New(s.secrets(nil)...)))
 	s.log = log.With("stack", opts.Stack.String(), "release", rel.Release)
 	return s, nil
 }
@@ -147,20 +170,7 @@ func (s *Stage) String() string { return "running helm release " + s.rel.Release
 func (s *Stage) Namespace() string { return s.ns }
 
 // timeout returns how long Apply waits.
-func (s *Stage) timeout() time.Duration {
-	if t := time.Duration(s.rel.Timeout); t > 0 {
-		return t
-	}
-	return DefaultTimeout
-}
-
-// maxHistory returns how many revisions are kept.
-func (s *Stage) maxHistory() int {
-	if s.rel.MaxHistory > 0 {
-		return s.rel.MaxHistory
-	}
-	return DefaultMaxHistory
-}
+func (s *Stage) timeout() time.Duration { return s.deployOpts.Timeout }
 
 // cluster returns the stage's connection, making it on first use.
 func (s *Stage) cluster(ctx context.Context) (*cluster, error) {
@@ -181,7 +191,9 @@ func (s *Stage) cluster(ctx context.Context) (*cluster, error) {
 
 // newResult returns an empty Result for the stage.
 func (s *Stage) newResult() plan.Result {
-	return plan.Result{Stack: s.opts.Stack, Kind: plan.Helm, Name: s.rel.Release}
+	// The inventory's secrets are known from the start: a failure that
+	// quotes one is masked with them.
+	return plan.Result{Stack: s.opts.Stack, Kind: plan.Helm, Name: s.rel.Release, Secrets: s.secrets(nil)}
 }
 
 // unreachable wraps the reason the cluster did not answer.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -14,7 +15,25 @@ import (
 	"helm.sh/helm/v4/pkg/chart/v2/loader"
 
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
+	"github.com/tierdeploy/tierdeploy/internal/yamlbound"
 )
+
+// valuesLimits bound what reading a values file from the repository may
+// cost: its size, and the nodes its YAML aliases may add (against alias
+// bombs, refused before Helm decodes the file).
+var valuesLimits = yamlbound.Limits{MaxBytes: 16 << 20, MaxAliasNodes: 100_000}
+
+// readValuesFile reads a values file, or its first valuesLimits.MaxBytes+1
+// bytes when it is larger, so that a huge file is refused without being
+// read whole.
+func readValuesFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, valuesLimits.MaxBytes+1))
+}
 
 // values returns the release's values: its values files merged in order
 // (a later file wins, maps merge key by key, as with helm -f), then each
@@ -28,9 +47,12 @@ func (s *Stage) values() (vals map[string]any, sensitive []string, err error) {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(s.opts.Root, f)
 		}
-		data, err := os.ReadFile(path)
+		data, err := readValuesFile(path)
 		if err != nil {
 			return nil, nil, fmt.Errorf("helm release %s: read values file: %w", s.rel.Release, err)
+		}
+		if err := yamlbound.Check(data, valuesLimits); err != nil {
+			return nil, nil, fmt.Errorf("helm release %s: values file %s: %w", s.rel.Release, f, err)
 		}
 		v, err := loader.LoadValues(bytes.NewReader(data))
 		if err != nil {
@@ -44,7 +66,7 @@ func (s *Stage) values() (vals map[string]any, sensitive []string, err error) {
 			if err := setPath(vals, splitPath(path), UnknownPlaceholder); err != nil {
 				return nil, nil, fmt.Errorf("helm release %s: inventory_values %s: %w", s.rel.Release, path, err)
 			}
-			s.placeholders = append(s.placeholders, path)
+			s.placeholders = append(s.placeholders, placeholder{path: path, key: key})
 			continue
 		}
 		v, secret, err := s.lookup(path, key)
@@ -58,7 +80,39 @@ func (s *Stage) values() (vals map[string]any, sensitive []string, err error) {
 			sensitive = append(sensitive, leaves(v)...)
 		}
 	}
+	for _, e := range s.opts.Set {
+		if err := setPath(vals, splitPath(e.Path), e.Value); err != nil {
+			return nil, nil, fmt.Errorf("helm release %s: set %s: %w", s.rel.Release, e.Path, err)
+		}
+		if e.Secret {
+			sensitive = append(sensitive, leaves(e.Value)...)
+			sensitive = append(sensitive, e.SecretValues...)
+		}
+	}
 	return vals, sensitive, nil
+}
+
+// placeholder is a value known only after the infrastructure is applied.
+type placeholder struct {
+	// path is the chart value path; key the inventory key it maps.
+	path, key string
+}
+
+// setNotes says what each set entry set, for the report; a secret
+// entry shows as written, never its value.
+func (s *Stage) setNotes() []string {
+	var out []string
+	for _, e := range s.opts.Set {
+		switch {
+		case e.Secret:
+			out = append(out, fmt.Sprintf("set %s from %s (secret, masked)", e.Path, e.Template))
+		case fmt.Sprint(e.Value) == e.Template:
+			out = append(out, fmt.Sprintf("set %s = %v", e.Path, e.Value))
+		default:
+			out = append(out, fmt.Sprintf("set %s = %v (from %s)", e.Path, e.Value, e.Template))
+		}
+	}
+	return out
 }
 
 // UnknownPlaceholder stands for an inventory value known only after the

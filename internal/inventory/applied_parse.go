@@ -18,14 +18,14 @@ var (
 )
 
 // ParseApplied decodes and checks an apply record, as strictly as Parse
-// checks a document: it rejects malformed JSON, a schema other than
-// AppliedSchemaV1, unknown, duplicate or missing fields at any depth, null
-// and values of the wrong type, an empty environment or stack name, a stack
-// with neither mark, a mark without commit, a time that is not RFC 3339 and
-// an inventory version that is not a positive integer. The error, an
-// *InvalidError matching ErrInvalid, names the first problem found; the
-// schema is checked first, so a record of a newer format is reported as such.
-// Times come back in UTC to the second.
+// checks a document: it rejects a record over MaxDocumentSize, malformed
+// JSON, a schema other than AppliedSchemaV1, unknown, duplicate or missing
+// fields at any depth, null and values of the wrong type, an empty
+// environment or stack name, a stack with neither mark, a mark without
+// commit, a time that is not RFC 3339 and an inventory version that is not a
+// positive integer. The error, an *InvalidError matching ErrInvalid, names
+// the first problem found; the schema is checked first, so a record of a
+// newer format is reported as such. Times come back in UTC to the second.
 func ParseApplied(data []byte) (*Applied, error) {
 	a, err := parseApplied(data)
 	if err != nil {
@@ -39,6 +39,9 @@ func ParseApplied(data []byte) (*Applied, error) {
 }
 
 func parseApplied(data []byte) (*Applied, error) {
+	if err := checkSize(data); err != nil {
+		return nil, err
+	}
 	raw, err := splitTop(data)
 	if err != nil {
 		return nil, err

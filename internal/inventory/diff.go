@@ -68,7 +68,7 @@ func Diff(old, new *Document) Change {
 type OutputChange struct {
 	Name string
 	// Before and After are the output's JSON values; After is ignored when
-	// AfterUnknown is set.
+	// AfterUnknown or Sensitive is set (a plan hides a sensitive value).
 	Before, After json.RawMessage
 	// AfterUnknown is set when the value is known only after apply.
 	AfterUnknown bool
@@ -82,7 +82,10 @@ type OutputChange struct {
 // was published yet). Outputs the plan does not mention keep their current
 // value. Sensitive outputs count only when listed in includeSensitive, as in
 // Build. Outputs whose value is unknown until apply are listed in
-// KnownAfterApply rather than compared.
+// KnownAfterApply rather than compared, and so are the sensitive outputs
+// that the plan creates or updates: a plan never shows their new value (it
+// shows a stand-in such as "(sensitive value)"), so it is known only after
+// apply.
 func Predict(current *Document, changes []OutputChange, includeSensitive []string) Change {
 	base := valuesOf(current)
 	next, unknownKeys, sensitive := predict(current, changes, includeSensitive)
@@ -102,16 +105,31 @@ func Predict(current *Document, changes []OutputChange, includeSensitive []strin
 // the infrastructure is applied. Outputs known only after apply keep their
 // current value (absent when there is none) and are listed in unknown, sorted,
 // so the caller can say the plan used an old value.
+//
+// A sensitive output that the plan creates or updates is known only after
+// apply too (Predict): it keeps its current value, which is masked wherever
+// it shows, and is listed in unknown only when there is none. So a
+// dependent stack is never planned with a stand-in text as the secret, and
+// when the secret does not in fact change (an output only marked sensitive,
+// say) its plan at apply is the one reviewed.
 func PredictValues(current *Document, changes []OutputChange, includeSensitive []string) (values map[string]json.RawMessage, unknown []string) {
-	next, unknownKeys, _ := predict(current, changes, includeSensitive)
+	next, unknownKeys, sensitive := predict(current, changes, includeSensitive)
 	base := valuesOf(current)
+	unknown = []string{}
 	for _, k := range unknownKeys {
-		if v, ok := base[k]; ok {
+		v, ok := base[k]
+		if ok {
 			next[k] = v
 		}
+		if !ok || !sensitive[k] {
+			unknown = append(unknown, k)
+		}
 	}
-	sort.Strings(unknownKeys)
-	return next, unknownKeys
+	if len(unknown) == 0 {
+		unknown = nil
+	}
+	sort.Strings(unknown)
+	return next, unknown
 }
 
 // predict applies the output changes to the current values: the known new
@@ -138,7 +156,13 @@ func predict(current *Document, changes []OutputChange, includeSensitive []strin
 		case oc.Sensitive:
 			sensitive[oc.Name] = true
 		}
-		if oc.AfterUnknown {
+		// The new value of a sensitive output is not in the plan: what
+		// stands there is a mask, never to be taken for the value. One the
+		// plan leaves alone keeps the value it has.
+		if _, has := next[oc.Name]; oc.Sensitive && oc.Action == "no-op" && !oc.AfterUnknown && has {
+			continue
+		}
+		if oc.AfterUnknown || oc.Sensitive {
 			unknown = append(unknown, oc.Name)
 			delete(next, oc.Name)
 			continue

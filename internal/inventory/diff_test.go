@@ -162,7 +162,15 @@ func TestPredict(t *testing.T) {
 			changes: []inventory.OutputChange{
 				{Name: "db_password", Action: "update", Sensitive: true, After: json.RawMessage(`"new"`)},
 			},
-			changed: []string{"db_password"},
+			unknown: []string{"db_password"}, // a plan never shows the new value of a secret
+		},
+		{
+			name:    "listed sensitive output left alone",
+			current: current,
+			include: []string{"db_password"},
+			changes: []inventory.OutputChange{
+				{Name: "db_password", Action: "no-op", Sensitive: true, After: json.RawMessage(`"(sensitive value)"`)},
+			},
 		},
 		{
 			name: "first publication",
@@ -218,7 +226,7 @@ func TestChangeRenderGolden(t *testing.T) {
 	assert.NotContains(t, string(js), "secret")
 
 	shown := c.Text(inventory.RenderOptions{ShowSecrets: true})
-	assert.Contains(t, shown, `"old-secret" -> "new-secret"`)
+	assert.Contains(t, shown, `? db_password = "old-secret" -> (known after apply)`)
 
 	assert.Equal(t, "Inventory: no change\n", inventory.Change{}.Text(inventory.RenderOptions{}))
 }
@@ -263,7 +271,7 @@ func TestPredictValues(t *testing.T) {
 	}
 	require.Equal(t, map[string]string{
 		"cluster":     `{"name":"b"}`,
-		"db_password": `"new"`,
+		"db_password": `"old"`,         // a secret's new value is known only after apply
 		"endpoint":    `"https://old"`, // unknown until apply: the current value stays
 	}, got)
 	require.Equal(t, []string{"endpoint", "new_unknown"}, unknown)

@@ -27,13 +27,31 @@ var fields = []field{
 	{"values", true},
 }
 
-// Parse decodes and checks an inventory document. It rejects malformed JSON,
+// MaxDocumentSize is the largest inventory document or apply record read.
+// A stored inventory is at most 8 KB in SSM and a few kilobytes in files; a
+// larger one is refused before it is decoded, so that a document planted in
+// a store costs bounded memory.
+const MaxDocumentSize = 1 << 20
+
+// checkSize refuses data over MaxDocumentSize.
+func checkSize(data []byte) error {
+	if len(data) > MaxDocumentSize {
+		return &InvalidError{Problem: fmt.Sprintf("is %d bytes, over the limit of %d bytes", len(data), MaxDocumentSize)}
+	}
+	return nil
+}
+
+// Parse decodes and checks an inventory document. It rejects a document
+// over MaxDocumentSize, malformed JSON,
 // a schema other than SchemaV1, unknown or duplicate top-level fields,
 // missing fields, fields of the wrong type and sensitive keys without a
 // value. The error, an *InvalidError matching ErrInvalid, names the first
 // problem found. The schema is checked before anything else, so a document of
 // a newer format is reported as such.
 func Parse(data []byte) (*Document, error) {
+	if err := checkSize(data); err != nil {
+		return nil, err
+	}
 	raw, err := splitTop(data)
 	if err != nil {
 		return nil, err

@@ -106,6 +106,10 @@ func apiserverArgs(l layout) []string {
 		"--allow-privileged=true",
 		"--enable-priority-and-fairness=false",
 		"--profiling=false",
+		// Streaming lists need etcd 3.4.31 or later (Debian's is 3.4.23):
+		// without this, clients that ask for them (kwok) see changes only
+		// when they list again, tens of seconds later.
+		"--feature-gates=WatchList=false",
 	}
 	if l.webhookConfig != "" {
 		argv = append(argv,

@@ -125,6 +125,18 @@ type Result struct {
 	// Duration is how long the stage took; it goes to logs and summaries,
 	// never to the comment body.
 	Duration time.Duration
+	// Unchecked lists the values a plan could not check, with why: Helm
+	// values known only after the infrastructure is applied, planned with
+	// stand-ins. Apply checks them; empty when everything was checked.
+	Unchecked []Unchecked
+}
+
+// Unchecked is a value a plan could not check.
+type Unchecked struct {
+	// Name names the value: a chart value path such as "database.host".
+	Name string `json:"name"`
+	// Reason says why it was not checked and what stood in for it.
+	Reason string `json:"reason"`
 }
 
 // Failed reports whether the stage failed.

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -85,6 +86,8 @@ func variants(s string) []string {
 		base64.URLEncoding.EncodeToString([]byte(s)),
 		base64.RawStdEncoding.EncodeToString([]byte(s)),
 		base64.RawURLEncoding.EncodeToString([]byte(s)),
+		goQuoted(s),
+		strings.ReplaceAll(s, "'", "''"),
 	}
 	if strings.Contains(s, "\n") {
 		for _, line := range strings.Split(s, "\n") {
@@ -108,6 +111,14 @@ func jsonEscaped(s string, html bool) string {
 	return string(out[1 : len(out)-1])
 }
 
+// goQuoted returns s as it appears between the quotes of a Go-quoted string
+// (strconv.Quote): how log/slog's text handler and fmt's %q print a value
+// with quotes, backslashes or control characters.
+func goQuoted(s string) string {
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
+}
+
 // String returns s with every secret replaced by Mask. It returns s itself
 // when there is nothing to mask.
 func (m *Masker) String(s string) string {
@@ -129,6 +140,9 @@ func (m *Masker) String(s string) string {
 	b.WriteString(s[last:])
 	return b.String()
 }
+
+// Empty reports whether the Masker masks nothing.
+func (m *Masker) Empty() bool { return m == nil || m.m == nil }
 
 // Contains reports whether s holds a secret that String would mask.
 func (m *Masker) Contains(s string) bool {

@@ -11,5 +11,7 @@
 //
 // Masking secrets in ordinary log lines is not done here (see
 // internal/redact); GitHub's ::add-mask:: command is, so that the runner also
-// hides values the program learns at run time.
+// hides values the program learns at run time. UntrustedWriter keeps the
+// runner from reading commands in text the program prints but does not
+// control; runnertest reads a log as the runner does, for tests.
 package runner

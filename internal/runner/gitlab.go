@@ -13,19 +13,35 @@ import (
 // file, in bytes.
 const DotenvLimit = 5 * 1024
 
+// DefaultOutputPrefix starts the dotenv variable names of the outputs
+// (TIERDEPLOY_HAS_CHANGES).
+const DefaultOutputPrefix = "TIERDEPLOY_"
+
+// OutputPrefixVar names the environment variable that replaces
+// DefaultOutputPrefix, so that two jobs whose dotenv reports reach the same
+// later job (two includes of the component, one per environment) write
+// different names. The component sets it from its output-prefix input.
+const OutputPrefixVar = "TIERDEPLOY_OUTPUT_PREFIX"
+
+// maxOutputPrefix bounds the prefix, well within GitLab's variable names.
+const maxOutputPrefix = 64
+
 // GitLabOptions configures a GitLab runner.
 type GitLabOptions struct {
 	// Stdout is the job log; nil means os.Stdout.
 	Stdout io.Writer
 	// Now stamps sections; nil means time.Now.
 	Now func() time.Time
+	// Getenv reads OutputPrefixVar when DotenvPrefix is empty; nil means
+	// os.Getenv.
+	Getenv func(string) string
 
 	// Collapsed makes sections start collapsed.
 	Collapsed bool
 	// DotenvPath is the file SetOutput writes, for artifacts:reports:dotenv.
 	DotenvPath string
 	// DotenvPrefix goes before every output's variable name; empty means
-	// "TIERDEPLOY_".
+	// the value of OutputPrefixVar, else DefaultOutputPrefix.
 	DotenvPrefix string
 	// DotenvLimit is the most bytes the dotenv file may hold; 0 means
 	// DotenvLimit.
@@ -38,11 +54,14 @@ type GitLabOptions struct {
 // GitLab speaks GitLab CI's job log conventions (collapsible sections) and
 // writes the files that artifacts:reports read.
 type GitLab struct {
-	o      GitLabOptions
-	open   []string
-	n      int
-	keys   []string
-	values map[string]string
+	o GitLabOptions
+	// prefixErr says why the prefix from OutputPrefixVar cannot be used;
+	// SetOutput returns it.
+	prefixErr error
+	open      []string
+	n         int
+	keys      []string
+	values    map[string]string
 }
 
 // NewGitLab returns a GitLab runner.
@@ -53,13 +72,24 @@ func NewGitLab(o GitLabOptions) *GitLab {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	var prefixErr error
 	if o.DotenvPrefix == "" {
-		o.DotenvPrefix = "TIERDEPLOY_"
+		o.DotenvPrefix = DefaultOutputPrefix
+		if p := o.Getenv(OutputPrefixVar); p != "" {
+			if validOutputPrefix(p) {
+				o.DotenvPrefix = p
+			} else {
+				prefixErr = fmt.Errorf("%s=%q cannot start dotenv variable names: use letters, digits and '_' (at most %d), not starting with a digit, such as TIERDEPLOY_PROD_", OutputPrefixVar, p, maxOutputPrefix)
+			}
+		}
 	}
 	if o.DotenvLimit <= 0 {
 		o.DotenvLimit = DotenvLimit
 	}
-	return &GitLab{o: o, values: map[string]string{}}
+	return &GitLab{o: o, prefixErr: prefixErr, values: map[string]string{}}
 }
 
 // Group starts a collapsible section of the job log titled title, up to
@@ -119,12 +149,16 @@ func (g *GitLab) AppendSummary(markdown string) (bool, error) {
 }
 
 // SetOutput sets the dotenv variable for output name (prefixed, upper case,
-// '-' as '_': has-changes becomes TIERDEPLOY_HAS_CHANGES) and rewrites the
+// '-' as '_': has-changes becomes TIERDEPLOY_HAS_CHANGES, or
+// TIERDEPLOY_PROD_HAS_CHANGES with the prefix TIERDEPLOY_PROD_) and rewrites the
 // dotenv file. GitLab reads single-line values only, so encode structured
 // values as compact JSON.
 func (g *GitLab) SetOutput(name, value string) error {
 	if g.o.DotenvPath == "" {
 		return &MissingFileError{Var: "the dotenv path"}
+	}
+	if g.prefixErr != nil {
+		return &OutputError{Name: name, Reason: g.prefixErr.Error()}
 	}
 	key := g.DotenvKey(name)
 	if !validDotenvKey(key) {
@@ -163,6 +197,11 @@ func (g *GitLab) SetOutput(name, value string) error {
 // DotenvKey returns the dotenv variable name SetOutput uses for output name.
 func (g *GitLab) DotenvKey(name string) string {
 	return g.o.DotenvPrefix + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_", " ", "_").Replace(name))
+}
+
+// validOutputPrefix reports whether p can start a dotenv variable name.
+func validOutputPrefix(p string) bool {
+	return len(p) <= maxOutputPrefix && validDotenvKey(p)
 }
 
 func validDotenvKey(k string) bool {

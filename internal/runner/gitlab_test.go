@@ -17,6 +17,9 @@ func newTestGitLab(t *testing.T, o GitLabOptions) (*GitLab, *bytes.Buffer) {
 	var log bytes.Buffer
 	o.Stdout = &log
 	o.Now = func() time.Time { return time.Unix(1700000000, 0) }
+	if o.Getenv == nil {
+		o.Getenv = func(string) string { return "" }
+	}
 	return NewGitLab(o), &log
 }
 
@@ -118,6 +121,78 @@ func TestGitLabLogOnlyCommands(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, cut)
 	assert.Equal(t, "tierdeploy.yaml:4:2: error: unknown key\n# Report\n", log.String())
+}
+
+// TestGitLabOutputPrefix: each include of the component writes its outputs
+// under its own prefix (the output-prefix input becomes
+// TIERDEPLOY_OUTPUT_PREFIX), so two dotenv reports that reach the same later
+// job do not overwrite each other's variables.
+func TestGitLabOutputPrefix(t *testing.T) {
+	dir := t.TempDir()
+	write := func(file, prefix string) string {
+		t.Helper()
+		path := filepath.Join(dir, file)
+		g, _ := newTestGitLab(t, GitLabOptions{DotenvPath: path, Getenv: func(k string) string {
+			if k == OutputPrefixVar {
+				return prefix
+			}
+			return ""
+		}})
+		require.NoError(t, g.SetOutput("has-changes", "true"))
+		require.NoError(t, g.SetOutput("exit-code", "0"))
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		return string(b)
+	}
+	assert.Equal(t, "TIERDEPLOY_HAS_CHANGES=true\nTIERDEPLOY_EXIT_CODE=0\n", write("default.env", ""))
+	assert.Equal(t, "TIERDEPLOY_STAGING_HAS_CHANGES=true\nTIERDEPLOY_STAGING_EXIT_CODE=0\n", write("staging.env", "TIERDEPLOY_STAGING_"))
+	assert.Equal(t, "prod_HAS_CHANGES=true\nprod_EXIT_CODE=0\n", write("prod.env", "prod_"))
+
+	// An explicit DotenvPrefix wins over the environment.
+	g, _ := newTestGitLab(t, GitLabOptions{DotenvPath: filepath.Join(dir, "x.env"), DotenvPrefix: "TD_",
+		Getenv: func(string) string { return "IGNORED_" }})
+	assert.Equal(t, "TD_DRIFT", g.DotenvKey("drift"))
+}
+
+// TestGitLabOutputPrefixHostile: a prefix that could not start a variable
+// name, or that would smuggle a line or another variable into the dotenv
+// file, fails every output with an error naming the variable, and writes
+// nothing.
+func TestGitLabOutputPrefixHostile(t *testing.T) {
+	for name, prefix := range map[string]string{
+		"newline":      "A\nGITLAB_TOKEN=stolen\nB_",
+		"equals":       "A=B_",
+		"dash":         "TIERDEPLOY-PROD_",
+		"digit first":  "1_",
+		"space":        "A B_",
+		"command":      "$(id)_",
+		"unicode":      "ÄRGER_",
+		"nul":          "A\x00_",
+		"too long":     strings.Repeat("A", maxOutputPrefix+1),
+		"carriage ret": "A\r_",
+	} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "outputs.env")
+			g, _ := newTestGitLab(t, GitLabOptions{DotenvPath: path, Getenv: func(k string) string {
+				if k == OutputPrefixVar {
+					return prefix
+				}
+				return ""
+			}})
+			err := g.SetOutput("has-changes", "true")
+			var oerr *OutputError
+			require.ErrorAs(t, err, &oerr)
+			assert.Contains(t, err.Error(), OutputPrefixVar)
+			assert.NotContains(t, err.Error(), "\n", "the error is one line")
+			_, statErr := os.Stat(path)
+			assert.ErrorIs(t, statErr, os.ErrNotExist, "nothing is written")
+		})
+	}
+	// The longest prefix allowed still works.
+	path := filepath.Join(t.TempDir(), "outputs.env")
+	long := strings.Repeat("A", maxOutputPrefix)
+	g, _ := newTestGitLab(t, GitLabOptions{DotenvPath: path, Getenv: func(string) string { return long }})
+	require.NoError(t, g.SetOutput("drift", "false"))
 }
 
 func TestLocal(t *testing.T) {

@@ -13,6 +13,9 @@ type Issue struct {
 	Title  string
 	Body   string
 	URL    string
+	// Author opened the issue; SyncIssues considers only the issues its
+	// identity opened (Identity.Own).
+	Author Author
 }
 
 // IssueSpec is an issue that should be open, found again by Marker.
@@ -67,7 +70,10 @@ type IssueStep struct {
 // state s: create the missing, update the changed (title or body), keep the
 // rest, close the resolved ones, and close extra issues that carry the same
 // drift marker as an older one, so duplicates from an earlier race go away.
-// Steps come in the order of s.Open, then closes by issue number.
+// Steps come in the order of s.Open, then closes by issue number. open
+// must hold only the issues tierdeploy's identity opened (Identity.Own): an
+// issue someone else opened with the label and a marker is not ours to
+// edit or close. A marker counts only as the first line of a body.
 func PlanIssues(open []Issue, s IssueSync) []IssueStep {
 	byNumber := append([]Issue(nil), open...)
 	sort.Slice(byNumber, func(i, j int) bool { return byNumber[i].Number < byNumber[j].Number })
@@ -121,15 +127,13 @@ func PlanIssues(open []Issue, s IssueSync) []IssueStep {
 	return append(steps, closes...)
 }
 
-// issueMarker returns the drift marker in body, or "".
+// issueMarker returns the drift marker that is the first line of body, or
+// "".
 func issueMarker(body string) string {
-	i := strings.Index(body, DriftMarkerPrefix)
-	if i < 0 {
+	first, _, _ := strings.Cut(body, "\n")
+	first = strings.TrimSpace(first)
+	if !strings.HasPrefix(first, DriftMarkerPrefix) || !strings.HasSuffix(first, "-->") {
 		return ""
 	}
-	j := strings.Index(body[i:], "-->")
-	if j < 0 {
-		return ""
-	}
-	return body[i : i+j+len("-->")]
+	return first
 }

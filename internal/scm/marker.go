@@ -24,12 +24,17 @@ func DriftMarker(environment, stack string) string {
 // only among issues that carry it.
 const DriftMarkerPrefix = "<!-- tierdeploy:drift "
 
-// HasMarker reports whether body holds marker. Markers end in " -->", so
-// environment=prod does not match environment=prod-eu.
-func HasMarker(body, marker string) bool { return strings.Contains(body, marker) }
+// HasMarker reports whether marker is the first line of body: tierdeploy
+// writes it there, and only there does it count, so a marker quoted in plan
+// text, in another environment's comment or anywhere else is never taken
+// for one. Surrounding white space and a carriage return are ignored.
+func HasMarker(body, marker string) bool {
+	first, _, _ := strings.Cut(body, "\n")
+	return strings.TrimSpace(first) == marker
+}
 
-// WithMarker returns body with marker as its first line, unless body holds
-// it already.
+// WithMarker returns body with marker as its first line, adding it when
+// the first line is not the marker.
 func WithMarker(marker, body string) string {
 	if HasMarker(body, marker) {
 		return body
@@ -37,8 +42,6 @@ func WithMarker(marker, body string) string {
 	return marker + "\n" + body
 }
 
-// markerValue keeps a name safe inside an HTML comment: characters other
-// than letters, digits, '.', '_', '/' and '-' become '_'.
 func markerValue(s string) string {
 	b := []byte(s)
 	for i, c := range b {

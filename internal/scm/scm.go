@@ -38,17 +38,20 @@ type Result struct {
 	Marker string
 }
 
-// Comment is a comment (GitHub) or note (GitLab) on a pull or merge request.
+// Comment is a comment (GitHub) or note (GitLab) on a pull or merge
+// request, with who wrote it.
 type Comment struct {
-	ID   int64
-	Body string
-	URL  string
+	ID     int64
+	Body   string
+	URL    string
+	Author Author
 }
 
-// Find returns the first of cs whose body holds marker.
-func Find(cs []Comment, marker string) (Comment, bool) {
+// Find returns the first of cs that id wrote and whose first line is
+// marker (see HasMarker).
+func Find(cs []Comment, id Identity, marker string) (Comment, bool) {
 	for _, c := range cs {
-		if HasMarker(c.Body, marker) {
+		if id.Wrote(c.Author) && HasMarker(c.Body, marker) {
 			return c, true
 		}
 	}

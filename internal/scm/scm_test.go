@@ -17,7 +17,7 @@ func TestMarkers(t *testing.T) {
 	assert.Equal(t, "<!-- tierdeploy:report environment=a_b_c__ -->", ReportMarker("a b>c?!"), "unsafe characters are replaced")
 	assert.Equal(t, "<!-- tierdeploy:report environment=_ -->", ReportMarker(""))
 
-	body := "hello\n" + ReportMarker("prod-eu")
+	body := ReportMarker("prod-eu") + "\nhello"
 	assert.False(t, HasMarker(body, ReportMarker("prod")), "prod must not match prod-eu")
 	assert.True(t, HasMarker(body, ReportMarker("prod-eu")))
 	assert.Equal(t, body, WithMarker(ReportMarker("prod-eu"), body))
@@ -27,11 +27,14 @@ func TestMarkers(t *testing.T) {
 
 func TestFind(t *testing.T) {
 	m := ReportMarker("prod")
-	cs := []Comment{{ID: 1, Body: "LGTM"}, {ID: 2, Body: ReportMarker("dev") + "\nx"}, {ID: 3, Body: m + "\nplan"}, {ID: 4, Body: m + "\nold duplicate"}}
-	c, ok := Find(cs, m)
+	me := GitHubActions
+	ours := Author{ID: me.ID, Login: me.Login, Type: "Bot"}
+	cs := []Comment{{ID: 1, Body: "LGTM"}, {ID: 2, Body: ReportMarker("dev") + "\nx", Author: ours},
+		{ID: 3, Body: m + "\nplan", Author: ours}, {ID: 4, Body: m + "\nold duplicate", Author: ours}}
+	c, ok := Find(cs, me, m)
 	require.True(t, ok)
 	assert.Equal(t, int64(3), c.ID)
-	_, ok = Find(cs, ReportMarker("stage"))
+	_, ok = Find(cs, me, ReportMarker("stage"))
 	assert.False(t, ok)
 }
 

@@ -7,6 +7,13 @@
 // Terraform marks sensitive and the fingerprint of the change. The text of
 // `show` is kept for people only, with every sensitive value masked.
 //
+// A stage of a tier that reads the inventory is given its sensitive values
+// (Options.Secrets): Terraform does not mark them, since the variable that
+// carries them has type any, so the stage masks them itself, in its log
+// from the start, in the plan text and outputs, and in the fingerprint,
+// where every secret stands as a token keyed by Options.FingerprintKey
+// (redact.Digester), never as a hash anyone could recompute.
+//
 // The argv of each command is built by plain functions (args.go) and run by
 // a small runner (exec.go), so the argv is unit-tested without a binary. The
 // commands are run directly rather than through terraform-exec's Terraform

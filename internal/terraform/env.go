@@ -3,6 +3,8 @@ package terraform
 import (
 	"os"
 	"strings"
+
+	"github.com/tierdeploy/tierdeploy/internal/childenv"
 )
 
 // Environment variables the stage sets.
@@ -20,13 +22,15 @@ const (
 // without next-step advice, never a prompt), CHECKPOINT_DISABLE=1 unless
 // base sets it, TF_PLUGIN_CACHE_DIR when pluginCache is set, without
 // TF_WORKSPACE when a workspace is selected (Terraform refuses to select one
-// while TF_WORKSPACE overrides it) and without TF_DATA_DIR, which the stage
-// sets. Everything else passes through: TF_VAR_*, TF_CLI_CONFIG_FILE,
-// TF_CLI_ARGS*, credentials.
+// while TF_WORKSPACE overrides it), without TF_DATA_DIR, which the stage
+// sets, and without the CI platform's tokens (childenv.PlatformTokens).
+// Everything else passes through: TF_VAR_*, TF_CLI_CONFIG_FILE,
+// TF_CLI_ARGS*, cloud credentials.
 func buildEnv(base []string, pluginCache string, selectsWorkspace bool) []string {
 	if base == nil {
 		base = os.Environ()
 	}
+	base = childenv.Without(base)
 	drop := map[string]bool{envAutomation: true, envInput: true, envDataDir: true}
 	if pluginCache != "" {
 		drop[envPluginCache] = true

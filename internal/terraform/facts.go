@@ -25,11 +25,17 @@ type facts struct {
 	drifted, unmanaged int
 }
 
-// readPlan reads the JSON of a saved plan (show -json). For a refresh-only
-// plan the changes are the drift (resource_drift) of what the configuration
-// sets (see drift.go): they are listed but not counted, since applying such
-// a plan changes no real object.
+// readPlan reads the JSON of a saved plan (show -json) with fingerprints
+// that have no key and know no secrets but those the plan marks.
 func readPlan(data []byte, refreshOnly bool) (facts, error) {
+	return fingerprinter{}.read(data, refreshOnly)
+}
+
+// read reads the JSON of a saved plan (show -json). For a refresh-only plan
+// the changes are the drift (resource_drift) of what the configuration sets
+// (see drift.go): they are listed but not counted, since applying such a
+// plan changes no real object.
+func (fp fingerprinter) read(data []byte, refreshOnly bool) (facts, error) {
 	p := &tfjson.Plan{}
 	p.UseJSONNumber(true)
 	if err := json.Unmarshal(data, p); err != nil {
@@ -52,7 +58,7 @@ func readPlan(data []byte, refreshOnly bool) (facts, error) {
 			continue
 		}
 		f.resources = append(f.resources, r)
-		f.lines = append(f.lines, resourceLines(rc, r)...)
+		f.lines = append(f.lines, fp.resourceLines(rc, r)...)
 		if !refreshOnly {
 			f.counts = f.counts.Plus(count(r))
 		}
@@ -63,7 +69,7 @@ func readPlan(data []byte, refreshOnly bool) (facts, error) {
 	plan.SortResources(f.resources)
 	f.outputs = outputChanges(p.OutputChanges)
 	for _, o := range f.outputs {
-		f.lines = append(f.lines, outputLine(o.Name, p.OutputChanges[o.Name], o.Action))
+		f.lines = append(f.lines, fp.outputLine(o.Name, p.OutputChanges[o.Name], o.Action))
 	}
 	f.secrets = collectSecrets(p)
 	return f, nil

@@ -1,8 +1,6 @@
 package terraform
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"regexp"
 	"strconv"
@@ -11,6 +9,7 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/tierdeploy/tierdeploy/internal/plan"
+	"github.com/tierdeploy/tierdeploy/internal/redact"
 )
 
 // The fingerprint of a plan (plan.Fingerprint over these lines) identifies
@@ -26,8 +25,13 @@ import (
 //     a delete or forget gives no values;
 //   - a value Terraform will know only after apply is a fixed token, so
 //     unknown values (random IDs, computed attributes) compare equal;
-//   - a sensitive value is replaced by a hash of it: a different secret is a
-//     different change, but the lines never hold the secret;
+//   - a sensitive value (one the plan marks, or one of the stage's
+//     Options.Secrets wherever it shows) is replaced by its token from a
+//     redact.Digester: with a fingerprint key, a keyed hash, so a
+//     different secret is a different change; without one, a fixed token,
+//     so a secret contributes only its presence. The fingerprint is
+//     public: an unkeyed hash of a weak secret would give it away to
+//     anyone who tries every candidate;
 //   - an output change gives its name, action and new value, likewise;
 //   - data source reads, no-ops and the drift a normal plan reports
 //     (resource_drift) are left out: they change nothing.
@@ -39,18 +43,36 @@ const (
 	sensitiveToken = "\x00sensitive:"
 )
 
+// fingerprinter makes fingerprint lines. The zero value has no key and
+// knows no secrets but those a plan marks.
+type fingerprinter struct {
+	digest *redact.Digester
+	// seal replaces the stage's secrets in a text; nil leaves it as is. It
+	// applies to values, map keys and addresses, never to whole lines,
+	// whose tokens it must not touch.
+	seal func(string) string
+}
+
+// sealText returns s with the stage's secrets replaced.
+func (fp fingerprinter) sealText(s string) string {
+	if fp.seal == nil {
+		return s
+	}
+	return fp.seal(s)
+}
+
 // resourceLines returns the fingerprint lines of one resource change.
-func resourceLines(rc *tfjson.ResourceChange, r plan.ResourceChange) []string {
-	key := "resource " + r.Address
+func (fp fingerprinter) resourceLines(rc *tfjson.ResourceChange, r plan.ResourceChange) []string {
+	key := "resource " + fp.sealText(r.Address)
 	if rc.DeposedKey != "" {
 		key += " deposed " + rc.DeposedKey
 	}
 	head := key + " " + string(r.Action)
 	if r.PreviousAddress != "" {
-		head += " from " + r.PreviousAddress
+		head += " from " + fp.sealText(r.PreviousAddress)
 	}
 	if imp := rc.Change.Importing; imp != nil {
-		head += " import " + strconv.Quote(imp.ID)
+		head += " import " + strconv.Quote(fp.sealText(imp.ID))
 	}
 	lines := []string{head}
 	switch r.Action {
@@ -58,8 +80,8 @@ func resourceLines(rc *tfjson.ResourceChange, r plan.ResourceChange) []string {
 		return lines
 	}
 	c := rc.Change
-	before := masked(c.Before, nil, c.BeforeSensitive)
-	after := masked(c.After, c.AfterUnknown, c.AfterSensitive)
+	before := fp.masked(c.Before, nil, c.BeforeSensitive)
+	after := fp.masked(c.After, c.AfterUnknown, c.AfterSensitive)
 	changedLeaves("", before, after, func(path string, v any) {
 		lines = append(lines, key+" "+path+" = "+canonical(v))
 	})
@@ -67,23 +89,24 @@ func resourceLines(rc *tfjson.ResourceChange, r plan.ResourceChange) []string {
 }
 
 // outputLine returns the fingerprint line of one output change.
-func outputLine(name string, c *tfjson.Change, a plan.Action) string {
+func (fp fingerprinter) outputLine(name string, c *tfjson.Change, a plan.Action) string {
 	line := "output " + name + " " + string(a)
 	if a == plan.Delete {
 		return line
 	}
-	return line + " = " + canonical(masked(c.After, c.AfterUnknown, c.AfterSensitive))
+	return line + " = " + canonical(fp.masked(c.After, c.AfterUnknown, c.AfterSensitive))
 }
 
 // masked returns a copy of the value v in which the leaves that the marks
-// tree unknown marks are unknownToken and those that sensitive marks are a
-// hash of their value.
-func masked(v, unknown, sensitive any) any {
+// tree unknown marks are unknownToken, those that sensitive marks are
+// sensitiveToken and the digest's token for their value, and the stage's
+// secrets in other strings, numbers and map keys are sealed.
+func (fp fingerprinter) masked(v, unknown, sensitive any) any {
 	if isTrue(unknown) {
 		return unknownToken
 	}
 	if isTrue(sensitive) {
-		return sensitiveToken + hashOf(v)
+		return sensitiveToken + fp.digest.Token(canonical(v))
 	}
 	switch t := v.(type) {
 	case map[string]any:
@@ -91,12 +114,12 @@ func masked(v, unknown, sensitive any) any {
 		sm, _ := sensitive.(map[string]any)
 		out := make(map[string]any, len(t))
 		for k, e := range t {
-			out[k] = masked(e, um[k], sm[k])
+			out[fp.sealText(k)] = fp.masked(e, um[k], sm[k])
 		}
 		// An attribute that is wholly unknown is absent from the value.
 		for k, u := range um {
 			if _, ok := t[k]; !ok && isTrue(u) {
-				out[k] = unknownToken
+				out[fp.sealText(k)] = unknownToken
 			}
 		}
 		return out
@@ -105,14 +128,21 @@ func masked(v, unknown, sensitive any) any {
 		sa, _ := sensitive.([]any)
 		out := make([]any, len(t))
 		for i, e := range t {
-			out[i] = masked(e, at(ua, i), at(sa, i))
+			out[i] = fp.masked(e, at(ua, i), at(sa, i))
 		}
 		return out
+	case string:
+		return fp.sealText(t)
+	case json.Number:
+		if s := fp.sealText(t.String()); s != t.String() {
+			return s
+		}
+		return t
 	}
 	if v == nil {
 		if um, ok := unknown.(map[string]any); ok {
 			// A null object whose attributes are marked unknown.
-			return masked(map[string]any{}, um, sensitive)
+			return fp.masked(map[string]any{}, um, sensitive)
 		}
 	}
 	return v
@@ -181,10 +211,4 @@ func canonical(v any) string {
 		return strings.ToValidUTF8(err.Error(), "?")
 	}
 	return string(b)
-}
-
-// hashOf returns a short hash of v's canonical JSON.
-func hashOf(v any) string {
-	sum := sha256.Sum256([]byte(canonical(v)))
-	return hex.EncodeToString(sum[:8])
 }

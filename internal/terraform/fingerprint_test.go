@@ -100,13 +100,15 @@ func TestFingerprint(t *testing.T) {
 			edit: func(p map[string]any) { changeOf(p, "terraform_data.app")["actions"] = []any{"delete", "create"} },
 		},
 		{
-			name: "another sensitive value", fixture: "create",
+			// Without a fingerprint key a secret contributes only its
+			// presence (fingerprint_bruteforce_test.go has the keyed case).
+			name: "another sensitive value", fixture: "create", same: true,
 			edit: func(p map[string]any) {
 				changeOf(p, "terraform_data.credentials")["after"].(map[string]any)["input"].(map[string]any)["password"] = "other"
 			},
 		},
 		{
-			name: "another output value", fixture: "create",
+			name: "another sensitive output value", fixture: "create", same: true,
 			edit: func(p map[string]any) {
 				p["output_changes"].(map[string]any)["db_password"].(map[string]any)["after"] = "other"
 			},
@@ -207,11 +209,12 @@ func TestChangedLeaves(t *testing.T) {
 
 func TestMasked(t *testing.T) {
 	v := map[string]any{"a": "x", "list": []any{"p", "q"}, "obj": map[string]any{"s": "secret"}}
-	got := masked(v, map[string]any{"id": true, "list": []any{false, true}}, map[string]any{"obj": map[string]any{"s": true}})
+	var fp fingerprinter
+	got := fp.masked(v, map[string]any{"id": true, "list": []any{false, true}}, map[string]any{"obj": map[string]any{"s": true}})
 	assert.Equal(t, map[string]any{
 		"a": "x", "id": unknownToken, "list": []any{"p", unknownToken},
-		"obj": map[string]any{"s": sensitiveToken + hashOf("secret")},
+		"obj": map[string]any{"s": sensitiveToken + "(sensitive)"},
 	}, got)
 	assert.Equal(t, "x", v["a"], "masked changed its input")
-	assert.Equal(t, unknownToken, masked(nil, true, nil))
+	assert.Equal(t, unknownToken, fp.masked(nil, true, nil))
 }

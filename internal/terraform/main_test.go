@@ -24,7 +24,8 @@ func TestMain(m *testing.M) {
 
 // fakeTerraform stands in for the binary in the runner's tests. By mode:
 // "echo" prints its arguments, directory, process group and FAKE_VALUE, and
-// exits with the status in FAKE_EXIT; "trap" prints "ready", waits for
+// exits with the status in FAKE_EXIT; "env" writes its environment to the
+// file FAKE_ENV_OUT names and exits 1; "trap" prints "ready", waits for
 // SIGINT and exits 1 after printing "got SIGINT"; "deaf" prints "ready" and
 // ignores SIGINT.
 func fakeTerraform(mode string, args []string) int {
@@ -48,6 +49,10 @@ func fakeTerraform(mode string, args []string) int {
 		case <-time.After(time.Minute):
 			return 0
 		}
+	case "env":
+		// Writes its environment, one variable a line, to FAKE_ENV_OUT.
+		_ = os.WriteFile(os.Getenv("FAKE_ENV_OUT"), []byte(strings.Join(os.Environ(), "\n")), 0o600)
+		return 1
 	case "deaf":
 		signal.Ignore(os.Interrupt)
 		fmt.Println("ready")

@@ -3,10 +3,12 @@ package terraform
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -31,8 +33,8 @@ type PlanOptions struct {
 // drift of what the configuration sets, see drift.go); Counts, Resources and Outputs, from the plan's JSON (for a
 // refresh-only plan, Resources are the drifted resources, Counts are zero
 // and Notes say "refresh-only: N drifted"); Fingerprint (see
-// fingerprint.go); Secrets, every value Terraform marks sensitive; and Diff,
-// the text of show, with those values masked.
+// fingerprint.go); Secrets, every value Terraform marks sensitive and
+// Options.Secrets; and Diff, the text of show, with those values masked.
 //
 // A plan that fails returns a Result with Err set, the same error, and what
 // was known. The error is a *LockError when the state lock was held beyond
@@ -47,7 +49,9 @@ func (s *Stage) Plan(ctx context.Context, po PlanOptions) (plan.Result, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	start := time.Now()
-	res := plan.Result{Stack: s.opts.Stack, Kind: plan.Terraform, Name: s.name}
+	// The inventory's secrets are known from the start: a failure (a
+	// diagnostic that quotes one) is masked with them.
+	res := plan.Result{Stack: s.opts.Stack, Kind: plan.Terraform, Name: s.name, Secrets: slices.Clone(s.opts.Secrets)}
 	s.log.InfoContext(ctx, "terraform "+what+" started")
 	err := s.plan(ctx, po, &res)
 	res.Duration = time.Since(start)
@@ -103,16 +107,16 @@ func (s *Stage) plan(ctx context.Context, po PlanOptions, res *plan.Result) erro
 		return fmt.Errorf("keep plan JSON: %w", err)
 	}
 
-	f, err := readPlan(js.Bytes(), po.RefreshOnly)
+	f, err := s.fp.read(js.Bytes(), po.RefreshOnly)
 	if err != nil {
 		return err
 	}
 	res.Counts = f.counts
 	res.Resources = f.resources
-	res.Outputs = f.outputs
+	res.Outputs = maskOutputs(f.outputs, redact.New(s.opts.Secrets...))
 	res.Fingerprint = plan.Fingerprint(plan.Terraform, f.lines)
-	res.Secrets = f.secrets
-	res.Diff = redact.New(f.secrets...).String(text.String())
+	res.Secrets = mergeSecrets(f.secrets, s.opts.Secrets)
+	res.Diff = redact.New(res.Secrets...).String(text.String())
 	if po.RefreshOnly {
 		// Terraform's exit status counts every refreshed difference;
 		// drift is what the configuration sets (see drift.go).
@@ -122,4 +126,31 @@ func (s *Stage) plan(ctx context.Context, po PlanOptions, res *plan.Result) erro
 		s.planFile = file
 	}
 	return nil
+}
+
+// mergeSecrets returns the values of a and b, sorted, without duplicates.
+func mergeSecrets(a, b []string) []string {
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// maskOutputs masks the stage's secrets in the values of output changes
+// (those Terraform marks are SensitiveValue already). A value that masking
+// would leave as invalid JSON becomes SensitiveValue whole.
+func maskOutputs(outs []plan.OutputChange, m *redact.Masker) []plan.OutputChange {
+	mask := func(v json.RawMessage) json.RawMessage {
+		if v == nil || !m.Contains(string(v)) {
+			return v
+		}
+		if masked := json.RawMessage(m.String(string(v))); json.Valid(masked) {
+			return masked
+		}
+		return json.RawMessage(`"` + SensitiveValue + `"`)
+	}
+	for i := range outs {
+		outs[i].Before = mask(outs[i].Before)
+		outs[i].After = mask(outs[i].After)
+	}
+	return outs
 }

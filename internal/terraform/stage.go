@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tierdeploy/tierdeploy/internal/plan"
+	"github.com/tierdeploy/tierdeploy/internal/redact"
 )
 
 // Options configure a Stage: one Terraform root module of one stack.
@@ -25,10 +26,11 @@ type Options struct {
 	Log *slog.Logger
 	// Env is the environment of every command, as KEY=VALUE; nil means this
 	// process's environment. It passes through unchanged (TF_VAR_*,
-	// TF_CLI_CONFIG_FILE, credentials) except for the variables the stage
-	// sets: TF_IN_AUTOMATION=1, TF_INPUT=0, CHECKPOINT_DISABLE=1 when unset,
-	// TF_PLUGIN_CACHE_DIR when PluginCacheDir is set, TF_DATA_DIR (see
-	// Stage) and no TF_WORKSPACE when Workspace is set.
+	// TF_CLI_CONFIG_FILE, cloud credentials) except for the variables the
+	// stage sets: TF_IN_AUTOMATION=1, TF_INPUT=0, CHECKPOINT_DISABLE=1 when
+	// unset, TF_PLUGIN_CACHE_DIR when PluginCacheDir is set, TF_DATA_DIR
+	// (see Stage) and no TF_WORKSPACE when Workspace is set; the CI
+	// platform's tokens (childenv.PlatformTokens) are always left out.
 	Env []string
 	// PluginCacheDir, when set, is the provider plugin cache shared by every
 	// stage of the run (TF_PLUGIN_CACHE_DIR); it is created if missing.
@@ -64,6 +66,20 @@ type Options struct {
 	// (-lock-timeout); zero fails at once when it is held.
 	LockTimeout time.Duration
 
+	// Secrets are values to treat as sensitive besides those Terraform
+	// marks: the sensitive leaves of the inventory the stage receives
+	// (inventory.SensitiveLeaves), which Terraform does not mark, since
+	// the variable that carries them is of type any. They are masked in
+	// the log from the start, in the plan text, and in the fingerprint, and
+	// returned in every Result's Secrets, so that every other output masks
+	// them too.
+	Secrets []string
+	// FingerprintKey, when set, keys the tokens that stand for sensitive
+	// values in the fingerprint (see fingerprint.go and
+	// redact.Digester); it must be at least redact.MinKeyLen bytes.
+	// Without it a sensitive value contributes only its presence.
+	FingerprintKey []byte
+
 	// runner replaces the binary in tests.
 	runner runner
 }
@@ -87,6 +103,9 @@ type Stage struct {
 	log   *slog.Logger
 	env   []string
 	cache string
+
+	// fp turns plans into fingerprint lines without revealing secrets.
+	fp fingerprinter
 
 	// mu makes the stage's methods run one at a time.
 	mu sync.Mutex
@@ -120,7 +139,12 @@ func New(opts Options) (*Stage, error) {
 			return nil, fmt.Errorf("terraform stage: create plugin cache directory: %w", err)
 		}
 	}
+	digest, err := redact.NewDigester(opts.FingerprintKey)
+	if err != nil {
+		return nil, fmt.Errorf("terraform stage: %w", err)
+	}
 	s := &Stage{opts: opts, name: opts.Name, run: opts.runner}
+	s.fp = fingerprinter{digest: digest, seal: digest.Sealer(opts.Secrets...)}
 	if s.name == "" {
 		s.name = filepath.Base(opts.Dir)
 	}
@@ -135,6 +159,11 @@ func New(opts Options) (*Stage, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	// Terraform prints what it is given (a diagnostic quotes a value, a
+	// resource's ID may be one): the inventory's secrets never reach the
+	// log. The values Terraform marks are known only once a plan is read;
+	// the caller masks them with the Result's Secrets.
+	log = slog.New(redact.NewHandler(log.Handler(), redact.New(opts.Secrets...)))
 	s.log = log.With("stack", opts.Stack.String(), "dir", s.name)
 	s.env = buildEnv(opts.Env, opts.PluginCacheDir, opts.Workspace != "")
 	s.env = append(s.env, envDataDir+"="+filepath.Join(opts.WorkDir, s.fileBase()+".terraform"))

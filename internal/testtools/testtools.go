@@ -78,3 +78,24 @@ func TofuEnv(t testing.TB) []string {
 		"TF_IN_AUTOMATION=1",
 	}
 }
+
+// SharedTestdata returns the absolute path of rel inside the test data from
+// the outside world (../shared/testdata beside the repository, or
+// $TIERDEPLOY_SHARED_TESTDATA), such as the official Airflow chart. When it
+// is missing the test is skipped, or failed when CI is set.
+func SharedTestdata(t testing.TB, rel string) string {
+	t.Helper()
+	dir := os.Getenv("TIERDEPLOY_SHARED_TESTDATA")
+	if dir == "" {
+		dir = filepath.Join(filepath.Dir(Root(t)), "shared", "testdata")
+	}
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if _, err := os.Stat(p); err != nil {
+		msg := p + " is missing: the shared test data must sit beside the repository (../shared/testdata) or be named by TIERDEPLOY_SHARED_TESTDATA"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return p
+}

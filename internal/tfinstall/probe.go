@@ -4,9 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"time"
+
+	"github.com/tierdeploy/tierdeploy/internal/childenv"
 )
 
 // ProbeVersion asks a Terraform or OpenTofu binary for its version with
@@ -16,7 +17,7 @@ func ProbeVersion(ctx context.Context, path string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, path, "version", "-json")
-	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
+	cmd.Env = append(childenv.Environ(), "CHECKPOINT_DISABLE=1") // the binary may be the repository's
 	out, err := cmd.Output()
 	if err != nil {
 		return "", fmt.Errorf("%s version -json: %w", path, err)

@@ -40,8 +40,14 @@ type action struct {
 
 func readAction(t *testing.T) action {
 	t.Helper()
+	return readActionBytes(t, readFile(t, "action.yml"))
+}
+
+// readActionBytes decodes action metadata, refusing unknown keys.
+func readActionBytes(t *testing.T, b []byte) action {
+	t.Helper()
 	var a action
-	dec := yaml.NewDecoder(bytes.NewReader(readFile(t, "action.yml")))
+	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	require.NoError(t, dec.Decode(&a))
 	return a
@@ -50,7 +56,7 @@ func readAction(t *testing.T) action {
 func TestActionMetadata(t *testing.T) {
 	a := readAction(t)
 	require.Equal(t, "docker", a.Runs.Using)
-	require.Equal(t, "Dockerfile", a.Runs.Image, "the image is built from the repository's Dockerfile")
+	require.Equal(t, "Dockerfile", a.Runs.Image, "on the default branch the image is built from the Dockerfile; the release pins it (TestReleasePinsTheAction)")
 	require.NotEmpty(t, a.Name)
 	require.NotEmpty(t, a.Description)
 	require.NotEmpty(t, a.Branding.Icon)

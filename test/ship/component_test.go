@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"maps"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -11,6 +12,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/tierdeploy/tierdeploy/internal/release"
+	"github.com/tierdeploy/tierdeploy/internal/runner"
 )
 
 // componentFile is the GitLab CI/CD component.
@@ -73,7 +77,7 @@ func TestComponentInputs(t *testing.T) {
 	declared := slices.Sorted(maps.Keys(c.inputs))
 	require.Equal(t, declared, slices.Sorted(maps.Keys(used)), "every input is used and every used input declared")
 	for _, want := range []string{"stage", "config", "environment", "command", "image", "image-version",
-		"plan-rules", "apply-rules", "drift-rules"} {
+		"output-prefix", "plan-rules", "apply-rules", "drift-rules"} {
 		require.Contains(t, declared, want)
 	}
 	for name, in := range c.inputs {
@@ -130,6 +134,54 @@ func TestComponentJobs(t *testing.T) {
 		require.Equal(t, []any{2}, af["exit_codes"], "%s: exit code 2 (changes, drift) is a warning, not a failure", name)
 	}
 	require.NotContains(t, c.job(t, "apply"), "allow_failure")
+}
+
+// TestComponentDefaultImageIsItsRelease: the component runs the image of its
+// own release unless told otherwise, never a moving tag; the release
+// pipelines refuse a tag whose component names another version
+// (release.CheckComponentVersion, which `cmd/release env --component` runs).
+func TestComponentDefaultImageIsItsRelease(t *testing.T) {
+	src := readFile(t, componentFile)
+	def, err := release.ComponentVersion(componentFile, src)
+	require.NoError(t, err)
+	v, err := release.ParseVersion(def)
+	require.NoError(t, err, "the default image-version must be a release version, not %q", def)
+	require.NoError(t, release.CheckComponentVersion(componentFile, src, v))
+	require.Equal(t, def, readComponent(t).inputs["image-version"].Default, "a string, quoted")
+	require.NotContains(t, []string{"latest", "main", ""}, def)
+}
+
+// TestComponentOutputPrefix: the output-prefix input reaches tierdeploy as
+// TIERDEPLOY_OUTPUT_PREFIX, defaults to the runner's own prefix, and its
+// regex lets through only what the dotenv writer accepts.
+func TestComponentOutputPrefix(t *testing.T) {
+	c := readComponent(t)
+	in := c.inputs["output-prefix"]
+	require.Equal(t, runner.DefaultOutputPrefix, in.Default)
+	require.Contains(t, c.body, "    "+runner.OutputPrefixVar+": $[[ inputs.output-prefix ]]\n")
+	re := regexp.MustCompile(in.Regex)
+	for value, ok := range map[string]bool{
+		"TIERDEPLOY_": true, "PROD_": true, "staging_": true, "_": true, "A" + strings.Repeat("B", 63): true,
+		"": false, "1_": false, "A-B_": false, "A B": false, "A\nB": false, "$(id)": false, "ÄRGER_": false,
+		"A=B": false, "A" + strings.Repeat("B", 64): false,
+	} {
+		require.Equal(t, ok, re.MatchString(value), "output-prefix %q", value)
+		// The dotenv writer agrees with the regex.
+		path := filepath.Join(t.TempDir(), "outputs.env")
+		g := runner.NewGitLab(runner.GitLabOptions{Stdout: io.Discard, DotenvPath: path,
+			Getenv: func(k string) string {
+				if k == runner.OutputPrefixVar {
+					return value
+				}
+				return ""
+			}})
+		err := g.SetOutput("has-changes", "true")
+		if value == "" {
+			require.NoError(t, err, "no prefix set is the default prefix")
+			continue
+		}
+		require.Equal(t, ok, err == nil, "output-prefix %q: the writer says %v", value, err)
+	}
 }
 
 func TestComponentDocumented(t *testing.T) {

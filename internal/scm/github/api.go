@@ -28,6 +28,11 @@ type pullsAPI interface {
 	ListPullRequestsWithCommit(ctx context.Context, owner, repo, sha string, opts *gh.ListOptions) ([]*gh.PullRequest, *gh.Response, error)
 }
 
+// usersAPI reads the authenticated account.
+type usersAPI interface {
+	Get(ctx context.Context, user string) (*gh.User, *gh.Response, error)
+}
+
 // compareAPI compares two commits.
 type compareAPI interface {
 	CompareCommits(ctx context.Context, owner, repo, base, head string, opts *gh.ListOptions) (*gh.CommitsComparison, *gh.Response, error)
@@ -38,4 +43,5 @@ var (
 	_ issuesAPI   = (*gh.IssuesService)(nil)
 	_ pullsAPI    = (*gh.PullRequestsService)(nil)
 	_ compareAPI  = (*gh.RepositoriesService)(nil)
+	_ usersAPI    = (*gh.UsersService)(nil)
 )

@@ -9,8 +9,9 @@ import (
 	"github.com/tierdeploy/tierdeploy/internal/scm"
 )
 
-// UpsertComment keeps one comment holding marker on pull request number:
-// it creates the comment when none holds the marker, updates it when its
+// UpsertComment keeps one comment holding marker on pull request number
+// (see FindComment: only one the token's account wrote counts): it creates
+// the comment when there is none, updates it when its
 // body differs, and otherwise writes nothing, so a re-run with an unchanged
 // report costs only the reads that find the comment. body gets marker as
 // its first line when it does not hold it. A body over 65,536 characters is
@@ -42,9 +43,11 @@ func (r *Repo) UpsertComment(ctx context.Context, number int, marker, body strin
 	return scm.Result{Outcome: scm.Created, ID: ic.GetID(), URL: ic.GetHTMLURL(), Marker: marker}, nil
 }
 
-// FindComment returns the first comment on pull request number that holds
-// marker, reading the comments page by page (100 a page) and stopping at the
-// page that has it.
+// FindComment returns the first comment on pull request number that the
+// token's account wrote with marker as its first line, reading the comments
+// page by page (100 a page) and stopping at the page that has it. Comments
+// by anyone else are never tierdeploy's, whatever they hold; the account is
+// asked for (see identity) only once a comment with the marker is seen.
 func (r *Repo) FindComment(ctx context.Context, number int, marker string) (scm.Comment, bool, error) {
 	opts := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
 	for range maxPages {
@@ -53,8 +56,15 @@ func (r *Repo) FindComment(ctx context.Context, number int, marker string) (scm.
 			return scm.Comment{}, false, apiError(fmt.Sprintf("list the comments on pull request #%d", number), needPullWrite, err, "")
 		}
 		for _, c := range cs {
-			if scm.HasMarker(c.GetBody(), marker) {
-				return scm.Comment{ID: c.GetID(), Body: c.GetBody(), URL: c.GetHTMLURL()}, true, nil
+			if !scm.HasMarker(c.GetBody(), marker) {
+				continue
+			}
+			me, err := r.me.get(ctx)
+			if err != nil {
+				return scm.Comment{}, false, err
+			}
+			if a := author(c.User, nil); me.Wrote(a) {
+				return scm.Comment{ID: c.GetID(), Body: c.GetBody(), URL: c.GetHTMLURL(), Author: a}, true, nil
 			}
 		}
 		if resp.NextPage <= opts.Page {

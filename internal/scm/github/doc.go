@@ -1,6 +1,6 @@
 // Package github is the GitHub adapter: the report comment on a pull request
-// (found by its hidden marker, created when missing, updated only when its
-// body changed), the changed files of a pull request or a push, the pull
+// (found by its hidden marker among the comments the token's account wrote,
+// created when missing, updated only when its body changed), the changed files of a pull request or a push, the pull
 // request merged as a commit, and drift issues, over the REST API through
 // google/go-github.
 //

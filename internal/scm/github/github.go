@@ -52,6 +52,8 @@ type Repo struct {
 	issues      issuesAPI
 	pulls       pullsAPI
 	compare     compareAPI
+	// me is the account the token acts as, found on first use.
+	me *identity
 }
 
 // New returns the adapter for o.Repository.
@@ -83,7 +85,12 @@ func New(o Options) (*Repo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("github: make the API client: %w", err)
 	}
-	return &Repo{owner: owner, name: name, comments: c.Issues, issues: c.Issues, pulls: c.PullRequests, compare: c.Repositories}, nil
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Repo{owner: owner, name: name, comments: c.Issues, issues: c.Issues, pulls: c.PullRequests, compare: c.Repositories,
+		me: &identity{users: c.Users, viewer: graphqlViewer(c, graphqlURL(api)), log: log}}, nil
 }
 
 // Token returns the token from the github-token input (INPUT_GITHUB-TOKEN),

@@ -10,11 +10,12 @@ import (
 	"github.com/tierdeploy/tierdeploy/internal/scm"
 )
 
-// SyncIssues brings the open issues labelled s.Label to the state s asks
-// (see scm.PlanIssues): it lists them once (all pages), creates missing
-// issues with the label, updates changed ones, and comments on and closes
-// resolved and duplicate ones. It returns one result per step done; on an
-// error it stops and returns the results so far (writes included) with it.
+// SyncIssues brings the open issues labelled s.Label that the token's
+// account opened to the state s asks (see scm.PlanIssues): it lists them
+// once (all pages), creates missing issues with the label, updates changed
+// ones, and comments on and closes resolved and duplicate ones. It returns
+// one result per step done; on an error it stops and returns the results so
+// far (writes included) with it.
 func (r *Repo) SyncIssues(ctx context.Context, s scm.IssueSync) ([]scm.Result, error) {
 	if s.Label == "" {
 		return nil, fmt.Errorf("github: sync issues: no label")
@@ -26,6 +27,9 @@ func (r *Repo) SyncIssues(ctx context.Context, s scm.IssueSync) ([]scm.Result, e
 	}
 	open, err := r.openIssues(ctx, s.Label)
 	if err != nil {
+		return nil, err
+	}
+	if open, err = r.own(ctx, open); err != nil {
 		return nil, err
 	}
 	var results []scm.Result
@@ -98,7 +102,8 @@ func (r *Repo) openIssues(ctx context.Context, label string) ([]scm.Issue, error
 			if i.IsPullRequest() {
 				continue
 			}
-			out = append(out, scm.Issue{Number: int64(i.GetNumber()), Title: i.GetTitle(), Body: i.GetBody(), URL: i.GetHTMLURL()})
+			out = append(out, scm.Issue{Number: int64(i.GetNumber()), Title: i.GetTitle(), Body: i.GetBody(), URL: i.GetHTMLURL(),
+				Author: author(i.User, i.PerformedViaGithubApp)})
 		}
 		// The issues list pages by number or, on some servers, by cursor.
 		switch {
@@ -111,6 +116,21 @@ func (r *Repo) openIssues(ctx context.Context, label string) ([]scm.Issue, error
 		}
 	}
 	return out, nil
+}
+
+// own returns the issues of open that the token's account opened: anyone
+// may open an issue with the label and a marker, and such an issue is never
+// updated, closed or counted as tierdeploy's. The account is asked for
+// only when there is an issue to tell apart.
+func (r *Repo) own(ctx context.Context, open []scm.Issue) ([]scm.Issue, error) {
+	if len(open) == 0 {
+		return nil, nil
+	}
+	me, err := r.me.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return me.Own(open), nil
 }
 
 func hasLabel(is *gh.Issue, label string) bool {

@@ -31,6 +31,8 @@ type issue struct {
 	Labels      []label        `json:"labels"`
 	HTMLURL     string         `json:"html_url"`
 	PullRequest map[string]any `json:"pull_request,omitempty"`
+	User        user           `json:"user"`
+	App         *app           `json:"performed_via_github_app"`
 	Comments    []string       `json:"-"`
 }
 
@@ -41,7 +43,12 @@ type fakeIssues struct {
 	issues []*issue
 }
 
+// add adds an issue; one without a user is by the token's account,
+// github-actions[bot].
 func (f *fakeIssues) add(is issue) *issue {
+	if is.User == (user{}) {
+		is.User, is.App = actionsBot, actionsApp
+	}
 	is.Number = len(f.issues) + 1
 	is.HTMLURL = fmt.Sprintf("https://github.com/acme/infra/issues/%d", is.Number)
 	if is.State == "" {
@@ -153,12 +160,14 @@ func TestSyncIssuesRuns(t *testing.T) {
 	assert.Equal(t, infra+"\n1 to change", fake.issues[2].Body)
 	reg.Verify()
 
-	// Run 2: same drift: one read, no writes, no duplicates.
+	// Run 2: same drift: one read (and who the token is), no writes, no
+	// duplicates.
 	reg.Register(http.MethodGet, issuesPath, fake.list)
+	workflowToken(reg)
 	res, err = repo.SyncIssues(t.Context(), drift("1 to change"))
 	require.NoError(t, err)
 	assert.Equal(t, []scm.Outcome{scm.Unchanged, scm.Unchanged}, outcomes(res))
-	assert.Equal(t, 0, reg.Writes(), reg.Summary())
+	assert.Equal(t, map[string]int{"GET " + issuesPath: 1, "GET /user": 1, "POST /graphql": 1}, reg.Counts())
 	reg.Verify()
 
 	// Run 3: infrastructure drift changed; project checked and clean.
@@ -192,6 +201,7 @@ func TestSyncIssuesClosesDuplicatesAndPages(t *testing.T) {
 	fake.add(issue{Title: "Drift: infrastructure in prod", Body: infra + "\nplan", Labels: []label{{lbl}}})
 	fake.add(issue{Title: "Drift: infrastructure in prod", Body: infra + "\nplan", Labels: []label{{lbl}}})
 	reg.Register(http.MethodGet, issuesPath, fake.list).Times(2)
+	workflowToken(reg)
 	reg.Register(http.MethodPost, issuesPath+"/122/comments", fake.comment(122))
 	reg.Register(http.MethodPatch, issuesPath+"/122", fake.edit(122))
 	res, err := repo.SyncIssues(t.Context(), scm.IssueSync{

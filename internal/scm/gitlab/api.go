@@ -28,6 +28,11 @@ type compareAPI interface {
 	Compare(pid any, opt *gl.CompareOptions, options ...gl.RequestOptionFunc) (*gl.Compare, *gl.Response, error)
 }
 
+// usersAPI reads the account the token acts as.
+type usersAPI interface {
+	CurrentUser(options ...gl.RequestOptionFunc) (*gl.User, *gl.Response, error)
+}
+
 // issuesAPI is the part of the issues service that drift issues need.
 type issuesAPI interface {
 	ListProjectIssues(pid any, opt *gl.ListProjectIssuesOptions, options ...gl.RequestOptionFunc) ([]*gl.Issue, *gl.Response, error)
@@ -41,4 +46,5 @@ var (
 	_ commitsAPI = (*gl.CommitsService)(nil)
 	_ compareAPI = (*gl.RepositoriesService)(nil)
 	_ issuesAPI  = (*gl.IssuesService)(nil)
+	_ usersAPI   = (*gl.UsersService)(nil)
 )

@@ -1,5 +1,6 @@
 // Package gitlab is the GitLab adapter: the report note on a merge request
-// (found by its hidden marker, created when missing, updated only when its
+// (found by its hidden marker among the notes the token's account wrote,
+// created when missing, updated only when its
 // body changed), the changed files of a merge request or a push, the merge
 // request merged as a commit, and drift issues, over the REST API through
 // gitlab.com/gitlab-org/api/client-go.

@@ -37,29 +37,46 @@ func newTestProject(t *testing.T, reg *scmtest.Registry) *Project {
 	return p
 }
 
+// account is a user as GitLab's REST API shows it on notes and issues.
+type account struct {
+	ID       int64  `json:"id"`
+	Username string `json:"username"`
+	Name     string `json:"name"`
+	Bot      bool   `json:"bot,omitempty"`
+}
+
+// Accounts of the tests: the project access token acts as its bot user;
+// people write notes too.
+var (
+	tokenBot = account{ID: 9001, Username: "project_278964_bot_5f1c", Name: "tierdeploy", Bot: true}
+	jdoe     = account{ID: 42, Username: "jdoe", Name: "Jane Doe"}
+	mallory  = account{ID: 666, Username: "mallory", Name: "Mallory"}
+)
+
 // note is a note as GitLab's REST API returns it.
 type note struct {
-	ID     int64  `json:"id"`
-	Body   string `json:"body"`
-	System bool   `json:"system"`
-	Author struct {
-		Username string `json:"username"`
-	} `json:"author"`
+	ID     int64   `json:"id"`
+	Body   string  `json:"body"`
+	System bool    `json:"system"`
+	Author account `json:"author"`
 }
 
 // fakeNotes keeps the notes of merge request !17 and serves them as GitLab
 // does: list (offset pagination, in the order asked for), create, update,
-// and 400 for a body over 1,000,000 characters.
+// and 400 for a body over 1,000,000 characters. Notes it creates are by the
+// token's bot user.
 type fakeNotes struct {
 	mu     sync.Mutex
 	notes  []note
 	nextID int64
 }
 
+// newFakeNotes returns the notes of a merge request with others notes by a
+// person, every tenth a system note.
 func newFakeNotes(others int) *fakeNotes {
 	f := &fakeNotes{nextID: 500}
 	for i := range others {
-		n := f.add(fmt.Sprintf("note %d", i))
+		n := f.addBy(jdoe, fmt.Sprintf("note %d", i))
 		if i%10 == 0 {
 			f.notes[len(f.notes)-1].System = true
 			f.notes[len(f.notes)-1].Body = "added 1 commit " + n.Body
@@ -68,12 +85,21 @@ func newFakeNotes(others int) *fakeNotes {
 	return f
 }
 
-func (f *fakeNotes) add(body string) note {
+// add adds a note by the token's bot user.
+func (f *fakeNotes) add(body string) note { return f.addBy(tokenBot, body) }
+
+// addBy adds a note by a.
+func (f *fakeNotes) addBy(a account, body string) note {
 	f.nextID++
-	n := note{ID: f.nextID, Body: body}
-	n.Author.Username = "project_278964_bot"
+	n := note{ID: f.nextID, Body: body, Author: a}
 	f.notes = append(f.notes, n)
 	return n
+}
+
+// currentUser registers GET /user, which answers a project access token
+// with its bot user.
+func currentUser(reg *scmtest.Registry) {
+	reg.Register(http.MethodGet, "/api/v4/user", scmtest.JSON(http.StatusOK, tokenBot))
 }
 
 func (f *fakeNotes) list(w http.ResponseWriter, r *http.Request) {

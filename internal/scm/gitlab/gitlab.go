@@ -53,6 +53,8 @@ type Project struct {
 	commits     commitsAPI
 	compare     compareAPI
 	issues      issuesAPI
+	// me is the account the token acts as, found on first use.
+	me *identity
 }
 
 // New returns the adapter for o.ProjectID.
@@ -107,6 +109,7 @@ func New(o Options) (*Project, error) {
 		commits:     c.Commits,
 		compare:     c.Repositories,
 		issues:      c.Issues,
+		me:          &identity{users: c.Users},
 	}, nil
 }
 

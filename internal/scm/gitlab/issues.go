@@ -10,11 +10,12 @@ import (
 	"github.com/tierdeploy/tierdeploy/internal/scm"
 )
 
-// SyncIssues brings the open issues labelled s.Label to the state s asks
-// (see scm.PlanIssues): it lists them once (all pages), creates missing
-// issues with the label, updates changed ones, and comments on and closes
-// resolved and duplicate ones. It returns one result per step done; on an
-// error it stops and returns the results so far (writes included) with it.
+// SyncIssues brings the open issues labelled s.Label that the token's
+// account opened to the state s asks (see scm.PlanIssues): it lists them
+// once (all pages), creates missing issues with the label, updates changed
+// ones, and comments on and closes resolved and duplicate ones. It returns
+// one result per step done; on an error it stops and returns the results so
+// far (writes included) with it.
 func (p *Project) SyncIssues(ctx context.Context, s scm.IssueSync) ([]scm.Result, error) {
 	if s.Label == "" {
 		return nil, fmt.Errorf("gitlab: sync issues: no label")
@@ -27,6 +28,15 @@ func (p *Project) SyncIssues(ctx context.Context, s scm.IssueSync) ([]scm.Result
 	open, err := p.openIssues(ctx, s.Label)
 	if err != nil {
 		return nil, err
+	}
+	if len(open) > 0 {
+		me, err := p.me.get(ctx)
+		if err != nil {
+			return nil, err
+		}
+		// Anyone may open an issue with the label and a marker; such an
+		// issue is never updated, closed or counted as tierdeploy's.
+		open = me.Own(open)
 	}
 	var results []scm.Result
 	for _, st := range scm.PlanIssues(open, s) {
@@ -93,7 +103,7 @@ func (p *Project) openIssues(ctx context.Context, label string) ([]scm.Issue, er
 			return nil, apiError(fmt.Sprintf("list the open issues labelled %q", label), needReporter, err, "")
 		}
 		for _, i := range is {
-			out = append(out, scm.Issue{Number: i.IID, Title: i.Title, Body: i.Description, URL: i.WebURL})
+			out = append(out, scm.Issue{Number: i.IID, Title: i.Title, Body: i.Description, URL: i.WebURL, Author: issueAuthor(i.Author)})
 		}
 		if resp.NextPage <= opts.Page {
 			break

@@ -27,6 +27,7 @@ type issue struct {
 	State       string   `json:"state"`
 	Labels      []string `json:"labels"`
 	WebURL      string   `json:"web_url"`
+	Author      account  `json:"author"`
 	Notes       []string `json:"-"`
 }
 
@@ -38,7 +39,11 @@ type fakeIssues struct {
 	issues []*issue
 }
 
+// add adds an issue; one without an author is by the token's bot user.
 func (f *fakeIssues) add(is issue) *issue {
+	if is.Author == (account{}) {
+		is.Author = tokenBot
+	}
 	is.IID = int64(len(f.issues) + 1)
 	is.ID = 90000 + is.IID
 	is.WebURL = fmt.Sprintf("https://gitlab.example.com/acme/infra/-/issues/%d", is.IID)
@@ -138,6 +143,7 @@ func TestSyncIssuesRuns(t *testing.T) {
 	reg.Verify()
 
 	reg.Register(http.MethodGet, issuesPath, fake.list)
+	currentUser(reg)
 	res, err = p.SyncIssues(t.Context(), drift("1 to change"))
 	require.NoError(t, err)
 	assert.Equal(t, []scm.Outcome{scm.Unchanged, scm.Unchanged}, outcomes(res))

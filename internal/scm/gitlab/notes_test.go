@@ -45,11 +45,12 @@ func TestUpsertCommentRuns(t *testing.T) {
 			assert.Equal(t, "glpat-test", post.Header.Get("Private-Token"))
 			reg.Verify()
 
-			// Re-run, same report: reads only.
+			// Re-run, same report: reads only (and, once, who the token is).
 			for i := range 15 {
-				fake.add(fmt.Sprintf("later note %d", i))
+				fake.addBy(jdoe, fmt.Sprintf("later note %d", i))
 			}
 			reg.Register(http.MethodGet, notesPath, fake.list).Times(tt.pages)
+			currentUser(reg)
 			res, err = p.UpsertComment(t.Context(), 17, marker, "## Plan\n1 to add\n")
 			require.NoError(t, err)
 			assert.Equal(t, scm.Unchanged, res.Outcome)
@@ -81,7 +82,7 @@ func TestUpsertCommentIgnoresSystemNotes(t *testing.T) {
 	reg := scmtest.New(t)
 	p := newTestProject(t, reg)
 	fake := newFakeNotes(0)
-	fake.add("changed the description " + marker)
+	fake.add(marker + "\nchanged the description")
 	fake.notes[0].System = true
 	reg.Register(http.MethodGet, notesPath, fake.list)
 	reg.Register(http.MethodPost, notesPath, fake.create)

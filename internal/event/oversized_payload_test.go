@@ -1,0 +1,19 @@
+package event
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestOversizedPayloadRefused checks that an event payload larger than any
+// GitHub sends is refused as bad input before it is decoded.
+func TestOversizedPayloadRefused(t *testing.T) {
+	p := writePayload(t, `{"action":"opened","pad":"`+strings.Repeat("x", MaxPayloadSize)+`"}`)
+	_, err := FromEnv(t.Context(), GitHub, envOf(githubEnvFor("pull_request", p)), os.ReadFile)
+	require.ErrorIs(t, err, ErrInput)
+	assert.Contains(t, err.Error(), "over the limit of 33554432 bytes")
+}
