@@ -17,7 +17,6 @@ import (
 func TestPlanFails(t *testing.T) { forEachProduct(t, testPlanFails) }
 
 func testPlanFails(t *testing.T, bin string) {
-	t.Parallel()
 	tests := []struct {
 		config string
 		want   []string
@@ -49,7 +48,6 @@ func testPlanFails(t *testing.T, bin string) {
 func TestInitFails(t *testing.T) { forEachProduct(t, testInitFails) }
 
 func testInitFails(t *testing.T, bin string) {
-	t.Parallel()
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "main.tf"), []byte(`module "m" { source = "./nowhere" }`), 0o644))
 	s, _ := newStage(t, bin, dir, nil)
@@ -83,7 +81,6 @@ func startLockHolder(t *testing.T, bin, dir string, env []string, sleep int) <-c
 func TestStateLock(t *testing.T) { forEachProduct(t, testStateLock) }
 
 func testStateLock(t *testing.T, bin string) {
-	t.Parallel()
 	dir := copyConfig(t, "slow")
 	env := tofuEnv(t)
 	tofuRaw(t, bin, dir, env, "init", "-input=false", "-no-color")
@@ -116,7 +113,6 @@ func testStateLock(t *testing.T, bin string) {
 func TestApplyInterrupted(t *testing.T) { forEachProduct(t, testApplyInterrupted) }
 
 func testApplyInterrupted(t *testing.T, bin string) {
-	t.Parallel()
 	dir := copyConfig(t, "slow")
 	vars := writeVars(t, dir, "slow.tfvars", "revision = 2\nsleep = 120\n")
 	s, logs := newStage(t, bin, dir, func(o *Options) {

@@ -20,7 +20,6 @@ import (
 func TestEnvironmentsInParallel(t *testing.T) { forEachProduct(t, testEnvironmentsInParallel) }
 
 func testEnvironmentsInParallel(t *testing.T, bin string) {
-	t.Parallel()
 	cache := t.TempDir()
 	shared := copyConfig(t, "backend")
 	states := t.TempDir()
@@ -80,7 +79,6 @@ func testEnvironmentsInParallel(t *testing.T, bin string) {
 func TestWorkspace(t *testing.T) { forEachProduct(t, testWorkspace) }
 
 func testWorkspace(t *testing.T, bin string) {
-	t.Parallel()
 	dir := copyConfig(t, "backend")
 	states := t.TempDir()
 	backend := []string{"path=" + filepath.Join(states, "default.tfstate"), "workspace_dir=" + states}

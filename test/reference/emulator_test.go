@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/tierdeploy/tierdeploy/internal/gittest"
 	"github.com/tierdeploy/tierdeploy/internal/testtools"
@@ -51,11 +52,16 @@ type emulatorRun struct {
 // tierdeploy.reference.yaml says: every module resource planned; applied
 // with the stand-ins of emulator_gaps_test.go, state in an S3 backend of
 // the emulator; the inventory published to its SSM with the commit's label
-// and read back; drift made through the emulator's API (a tag on the ECR
-// repository, the database's instance class, a renamed database) reported
-// as drift and as inventory drift; a second apply of a changed instance
-// class that leaves the inventory's version alone; and a change of an
-// output that moves it.
+// and read back; deploy/bootstrap.sh run against the emulator; the project
+// tier (charts/meltano and the official Airflow chart) planned and
+// installed from that inventory on a local control plane (kubetest; the
+// emulator's EKS endpoint answers nothing, see projectOverlay); drift made
+// through the emulator's API (a tag on the ECR repository, the database's
+// instance class, a renamed database) reported by a scheduled drift run as
+// drift and as inventory drift; a second apply of a changed instance class
+// that leaves the inventory's version and the project tier alone; and a
+// change of an output that moves the version and redeploys the project
+// tier.
 func TestReferenceOnEmulator(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs OpenTofu, the AWS provider and an AWS API emulator")
@@ -87,6 +93,8 @@ func TestReferenceOnEmulator(t *testing.T) {
 		{"every module resource is planned", e.planEverything},
 		{"apply publishes the inventory", e.applyPublishes},
 		{"the inventory reads back", e.inventoryReadsBack},
+		{"deploy/bootstrap.sh runs against the emulator", e.bootstrap},
+		{"the project tier is deployed from the inventory", e.projectTier},
 		{"right after apply nothing differs", e.inSync},
 		{"a renamed database is drift, then inventory drift", e.renamedDatabase},
 		{"a tag and an instance class changed outside are drift", e.changedOutside},
@@ -361,9 +369,12 @@ func (e *emulatorRun) secondApply(t *testing.T) {
 	assert.Contains(t, out, `"db.t4g.large" -> "db.t4g.medium"`, "the plan shows the class change from what is live")
 	assert.Contains(t, out, "module.infrastructure.aws_ecr_repository.main[\"meltano\"]", "and takes the tag set outside away")
 
-	code, out, _ = e.td.run(t, "apply", "--environment", "staging", "--tier", "infrastructure", "--all")
+	// Without --all, as on a push: the infrastructure changed since its
+	// last apply, and the project tier only needs it.
+	code, out, _ = e.td.run(t, "apply", "--environment", "staging")
 	require.Equal(t, 0, code, out)
 	assert.NotContains(t, out, "inventory version 2", "no output changed")
+	assert.Contains(t, out, "not applied: the inventory did not change", "the project tier is left alone")
 	var db struct {
 		DBInstances []struct{ DBInstanceClass string }
 	}
@@ -391,9 +402,12 @@ func (e *emulatorRun) changedOutput(t *testing.T) {
 	require.NoError(t, os.WriteFile(main, []byte(changed), 0o644))
 	sha := e.repo.Commit("staging: a new log claim")
 
-	code, out, _ := e.td.run(t, "apply", "--environment", "staging", "--tier", "infrastructure", "--all")
+	code, out, _ := e.td.run(t, "apply", "--environment", "staging")
 	require.Equal(t, 0, code, out)
 	assert.Contains(t, out, "inventory version 2 published")
+	cs, err := kubernetes.NewForConfig(controlPlane.Get(t).RESTConfig())
+	require.NoError(t, err)
+	e.requireLogClaim(t, cs, "meltano-logs-v2")
 
 	code, out, _ = e.td.run(t, "inventory", "history", "--environment", "staging")
 	require.Equal(t, 0, code, out)
