@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -19,6 +20,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/tierdeploy/tierdeploy/internal/gittest"
+	"github.com/tierdeploy/tierdeploy/internal/kubetest"
 	"github.com/tierdeploy/tierdeploy/internal/testtools"
 )
 
@@ -35,15 +37,20 @@ const (
 	// hostileTag is a tag value set outside Terraform: a GitHub workflow
 	// command that must never reach the runner as one.
 	hostileTag = "::error::drift-injected"
+	// forgedIssue is the body of an issue another account wrote with
+	// tierdeploy's drift marker.
+	forgedIssue = "<!-- tierdeploy:drift environment=staging stack=infrastructure -->\nforged: close me"
 )
 
 // emulatorRun is what the steps of the end-to-end test share.
 type emulatorRun struct {
-	moto *testtools.MotoServer
-	repo *gittest.Repo
-	td   *cli
-	tofu string
-	gh   *issueHost
+	// airflowChart is the official Airflow chart of the shared test data.
+	airflowChart string
+	moto         *testtools.MotoServer
+	repo         *gittest.Repo
+	td           *cli
+	tofu         string
+	gh           *issueHost
 }
 
 // TestReferenceOnEmulator runs the reference deployment through the
@@ -67,8 +74,16 @@ func TestReferenceOnEmulator(t *testing.T) {
 		t.Skip("runs OpenTofu, the AWS provider and an AWS API emulator")
 	}
 	began := time.Now()
+	// Every piece first, so that a missing one skips (or fails, under CI)
+	// the whole test before anything runs.
 	testtools.AWSProvider(t)
-	e := &emulatorRun{tofu: testtools.Tofu(t)}
+	e := &emulatorRun{tofu: testtools.Tofu(t), airflowChart: testtools.SharedTestdata(t, "charts/airflow")}
+	kubetest.ToolOptions(t)
+	for _, tool := range []string{"aws", "bash", "jq", "kubectl", "openssl"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			testtoolsMissing(t, tool+" is not on PATH (the AWS CLI, and what deploy/bootstrap.sh needs; scripts/install-tools.sh aws checks them)")
+		}
+	}
 	e.moto = testtools.Moto(t, testtools.MotoOptions{AccountID: stagingAccount, Region: stagingRegion})
 	e.repo = referenceRepo(t)
 	e.td = newCLI(t, tierdeployBinary(t), e.repo.Dir)
@@ -82,6 +97,9 @@ func TestReferenceOnEmulator(t *testing.T) {
 		"KUBECONFIG="+filepath.Join(t.TempDir(), "none"),
 	)
 	e.gh = newIssueHost(t)
+	// Someone else's issue that copies tierdeploy's marker and label: it
+	// must be neither taken for tierdeploy's nor edited.
+	e.gh.seed("mallory", "Drift in infrastructure/staging", forgedIssue, "tierdeploy-drift")
 	logGaps(t)
 	t.Logf("moto %s, OpenTofu %s, repository %s (set up in %s)", e.moto.URL, e.tofu, e.repo.Dir, time.Since(began).Round(time.Second))
 
@@ -290,7 +308,7 @@ func (e *emulatorRun) inSync(t *testing.T) {
 
 	code, out, _ = e.driftOnGitHub(t)
 	require.Equal(t, 0, code, "no drift right after apply:\n%s", out)
-	require.Empty(t, e.gh.snapshot(), "no drift issue")
+	require.Empty(t, e.gh.ours(), "no drift issue")
 }
 
 func (e *emulatorRun) renamedDatabase(t *testing.T) {
@@ -299,7 +317,7 @@ func (e *emulatorRun) renamedDatabase(t *testing.T) {
 		"--new-db-instance-identifier", "meltano-staging-old", "--apply-immediately")
 	code, out, _ := e.driftOnGitHub(t)
 	require.Equal(t, 2, code, out)
-	issues := e.gh.snapshot()
+	issues := e.gh.ours()
 	require.Len(t, issues, 1)
 	is := issues[0]
 	assert.Equal(t, "open", is.State)
@@ -316,7 +334,7 @@ func (e *emulatorRun) renamedDatabase(t *testing.T) {
 	assert.Contains(t, out, "meltano-staging-old.")
 	code, out, _ = e.driftOnGitHub(t)
 	require.Equal(t, 2, code, out)
-	is = e.gh.snapshot()[0]
+	is = e.gh.ours()[0]
 	assert.Contains(t, is.Body, "the stored inventory differs from the current outputs")
 	assert.Contains(t, is.Body, "meltano-staging-old.")
 
@@ -326,7 +344,7 @@ func (e *emulatorRun) renamedDatabase(t *testing.T) {
 	e.operatorTofu(t, "apply", "-refresh-only", "-auto-approve", "-input=false")
 	code, out, _ = e.driftOnGitHub(t)
 	require.Equal(t, 0, code, out)
-	is = e.gh.snapshot()[0]
+	is = e.gh.ours()[0]
 	assert.Equal(t, "closed", is.State)
 }
 
@@ -344,7 +362,7 @@ func (e *emulatorRun) changedOutside(t *testing.T) {
 
 	code, out, _ := e.driftOnGitHub(t)
 	require.Equal(t, 2, code, out)
-	issues := e.gh.snapshot()
+	issues := e.gh.ours()
 	require.Len(t, issues, 2, "a new issue: the first one was closed")
 	is := issues[1]
 	assert.Equal(t, "open", is.State)
@@ -374,7 +392,8 @@ func (e *emulatorRun) secondApply(t *testing.T) {
 	code, out, _ = e.td.run(t, "apply", "--environment", "staging")
 	require.Equal(t, 0, code, out)
 	assert.NotContains(t, out, "inventory version 2", "no output changed")
-	assert.Contains(t, out, "not applied: the inventory did not change", "the project tier is left alone")
+	assert.Regexp(t, "`project/staging` \\| (✅ no changes|⏭️ skipped)", out, "the project tier is left alone")
+	assert.Equal(t, 1, e.releaseRevisions(t, "meltano"), "no new revision of the Meltano release")
 	var db struct {
 		DBInstances []struct{ DBInstanceClass string }
 	}
@@ -387,7 +406,7 @@ func (e *emulatorRun) secondApply(t *testing.T) {
 
 	code, out, _ = e.driftOnGitHub(t)
 	require.Equal(t, 0, code, "in sync again:\n%s", out)
-	for _, is := range e.gh.snapshot() {
+	for _, is := range e.gh.ours() {
 		assert.Equal(t, "closed", is.State, "issue %d", is.Number)
 	}
 }
@@ -408,6 +427,8 @@ func (e *emulatorRun) changedOutput(t *testing.T) {
 	cs, err := kubernetes.NewForConfig(controlPlane.Get(t).RESTConfig())
 	require.NoError(t, err)
 	e.requireLogClaim(t, cs, "meltano-logs-v2")
+	e.requireAirflowClaim(t, cs, "meltano-logs-v2")
+	assert.Equal(t, 2, e.releaseRevisions(t, "meltano"), "the new inventory deployed a new revision")
 
 	code, out, _ = e.td.run(t, "inventory", "history", "--environment", "staging")
 	require.Equal(t, 0, code, out)
@@ -425,10 +446,23 @@ func (e *emulatorRun) noSecretLeaked(t *testing.T) {
 	code, out, _ := e.td.run(t, "inventory", "get", "--environment", "staging", "--format", "json")
 	require.Equal(t, 0, code, out)
 	require.NoError(t, json.Unmarshal([]byte(out), &inv))
-	all := e.td.seen.String()
-	for _, issue := range e.gh.snapshot() {
-		all += issue.Body + strings.Join(issue.Comments, "\n")
+	// The runner's own masking protocol is where secrets must go: every
+	// other line is checked.
+	var all strings.Builder
+	for _, line := range strings.Split(e.td.seen.String(), "\n") {
+		if !strings.HasPrefix(line, "::add-mask::") {
+			all.WriteString(line + "\n")
+		}
 	}
+	issues := e.gh.snapshot()
+	for _, issue := range issues {
+		all.WriteString(issue.Body + strings.Join(issue.Comments, "\n"))
+	}
+	forged := issues[0]
+	require.NotEqual(t, bot, forged.User)
+	assert.Equal(t, "open", forged.State, "another account's issue is not closed")
+	assert.Equal(t, forgedIssue, forged.Body, "nor edited")
+	assert.Empty(t, forged.Comments, "nor commented on")
 	for _, key := range []string{"meltano_database.secret_arn", "airflow_database.secret_arn"} {
 		arn, ok := lookup(inv.Values, key)
 		require.True(t, ok, key)
@@ -437,6 +471,6 @@ func (e *emulatorRun) noSecretLeaked(t *testing.T) {
 		var value struct{ Password, URI string }
 		require.NoError(t, json.Unmarshal([]byte(secret.SecretString), &value))
 		require.Len(t, value.Password, 40)
-		require.NotContains(t, all, value.Password, "the %s password reached an output", key)
+		require.NotContains(t, all.String(), value.Password, "the %s password reached an output", key)
 	}
 }

@@ -27,6 +27,7 @@ type issueHost struct {
 
 type ghIssue struct {
 	Number   int              `json:"number"`
+	User     ghUser           `json:"user"`
 	Title    string           `json:"title"`
 	Body     string           `json:"body"`
 	State    string           `json:"state"`
@@ -34,6 +35,15 @@ type ghIssue struct {
 	Labels   []map[string]any `json:"labels"`
 	Comments []string         `json:"-"`
 }
+
+type ghUser struct {
+	Login string `json:"login"`
+	ID    int64  `json:"id"`
+	Type  string `json:"type"`
+}
+
+// bot is the account the test's token acts as.
+var bot = ghUser{Login: "tierdeploy-bot", ID: 42, Type: "Bot"}
 
 var (
 	issuePath    = regexp.MustCompile(`^/repos/acme/reference/issues/(\d+)$`)
@@ -60,6 +70,8 @@ func (h *issueHost) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
+	case r.Method == http.MethodGet && r.URL.Path == "/user":
+		reply(http.StatusOK, bot)
 	case r.Method == http.MethodGet && r.URL.Path == "/repos/acme/reference/issues":
 		open := []*ghIssue{}
 		for _, is := range h.issues {
@@ -75,7 +87,7 @@ func (h *issueHost) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		_ = json.NewDecoder(r.Body).Decode(&in)
 		n := len(h.issues) + 1
-		is := &ghIssue{Number: n, Title: in.Title, Body: in.Body, State: "open",
+		is := &ghIssue{Number: n, User: bot, Title: in.Title, Body: in.Body, State: "open",
 			HTMLURL: fmt.Sprintf("https://github.example.invalid/acme/reference/issues/%d", n)}
 		for _, l := range in.Labels {
 			is.Labels = append(is.Labels, map[string]any{"name": l})
@@ -115,6 +127,30 @@ func (h *issueHost) serve(w http.ResponseWriter, r *http.Request) {
 		h.t.Errorf("the GitHub API got an unexpected request: %s %s", r.Method, r.URL)
 		reply(http.StatusNotFound, map[string]string{"message": "Not Found"})
 	}
+}
+
+// seed adds an open issue written by another account.
+func (h *issueHost) seed(author, title, body string, labels ...string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := len(h.issues) + 1
+	is := &ghIssue{Number: n, User: ghUser{Login: author, ID: 7, Type: "User"}, Title: title, Body: body, State: "open",
+		HTMLURL: fmt.Sprintf("https://github.example.invalid/acme/reference/issues/%d", n)}
+	for _, l := range labels {
+		is.Labels = append(is.Labels, map[string]any{"name": l})
+	}
+	h.issues = append(h.issues, is)
+}
+
+// ours returns a copy of the issues the bot wrote, oldest first.
+func (h *issueHost) ours() []ghIssue {
+	var out []ghIssue
+	for _, is := range h.snapshot() {
+		if is.User == bot {
+			out = append(out, is)
+		}
+	}
+	return out
 }
 
 // snapshot returns a copy of every issue.
