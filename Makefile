@@ -9,7 +9,7 @@ EXAMPLE   ?= examples/two-tier
 TESTFLAGS ?=
 export PATH := $(TOOLS)/bin:$(PATH)
 
-.PHONY: all build tools demo test reference unit check bench fuzz lint clean
+.PHONY: all build tools demo test reference unit check bench fuzz clean
 
 all: build
 

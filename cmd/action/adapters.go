@@ -3,44 +3,70 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/tierdeploy/tierdeploy/internal/app"
 	"github.com/tierdeploy/tierdeploy/internal/changes"
 	"github.com/tierdeploy/tierdeploy/internal/childenv"
+	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/terraform"
 )
 
 // deps builds the real adapters.
 func deps(args []string) app.Deps {
 	return app.Deps{
-		Args:         args,
-		Stdin:        os.Stdin,
-		Stdout:       os.Stdout,
-		Stderr:       os.Stderr,
-		Getenv:       os.Getenv,
-		Git:          func(dir string) app.GitRunner { return &changes.Git{Dir: dir} },
-		Terraform:    terraformFinder{},
-		NewTerraform: func(spec app.TerraformSpec) (app.TerraformStage, error) { return newTerraform(spec, fingerprintKey()) },
-		NewHelm:      func(spec app.HelmSpec) (app.HelmStage, error) { return newHelm(spec, fingerprintKey()) },
-		NewStore:     newStore,
-		ReadFile:     os.ReadFile,
-		NewRunner:    newRunner,
-		NewCodeHost:  newCodeHost,
+		Args:        args,
+		Stdin:       os.Stdin,
+		Stdout:      os.Stdout,
+		Stderr:      os.Stderr,
+		Getenv:      os.Getenv,
+		Git:         func(dir string) app.GitRunner { return &changes.Git{Dir: dir} },
+		Tools:       toolchain{key: fingerprintKey()},
+		NewStore:    newStore,
+		ReadFile:    os.ReadFile,
+		NewRunner:   newRunner,
+		NewCodeHost: newCodeHost,
+		Terminal:    terminal,
 	}
 }
 
-// terraformFinder finds tofu or terraform and asks it for its version.
-type terraformFinder struct{}
-
-func (terraformFinder) Find(ctx context.Context, configured string) (string, string, error) {
-	p, err := terraform.FindBinary(configured, exec.LookPath)
+// terminal reports whether w is a terminal, and its width.
+func terminal(w io.Writer) (bool, int) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return false, 0
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
 	if err != nil {
-		return "", "", err
+		width = 0
+	}
+	return true, width
+}
+
+// toolchain finds the terraform binary and builds the stages with
+// internal/terraform and internal/helm; key keys the stages' fingerprints.
+type toolchain struct{ key []byte }
+
+func (t toolchain) NewTerraform(spec deploy.TerraformSpec) (deploy.TerraformStage, error) {
+	return newTerraform(spec, t.key)
+}
+
+func (t toolchain) NewHelm(spec deploy.HelmSpec) (deploy.HelmStage, error) {
+	return newHelm(spec, t.key)
+}
+
+// FindTerraform finds tofu or terraform and asks it for its version.
+func (toolchain) FindTerraform(ctx context.Context, req deploy.BinaryRequest) (deploy.Binary, error) {
+	p, err := terraform.FindBinary(req.Configured, exec.LookPath)
+	if err != nil {
+		return deploy.Binary{}, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
@@ -48,17 +74,17 @@ func (terraformFinder) Find(ctx context.Context, configured string) (string, str
 	cmd.Env = append(childenv.Environ(), "CHECKPOINT_DISABLE=1")
 	out, err := cmd.Output()
 	if err != nil {
-		return p, "unknown version", nil
+		return deploy.Binary{Path: p, Version: "unknown version"}, nil
 	}
 	var v struct {
 		Version string `json:"terraform_version"`
 	}
 	if json.Unmarshal(out, &v) != nil || v.Version == "" {
-		return p, "unknown version", nil
+		return deploy.Binary{Path: p, Version: "unknown version"}, nil
 	}
 	kind := "Terraform"
 	if strings.HasPrefix(filepath.Base(p), "tofu") {
 		kind = "OpenTofu"
 	}
-	return p, kind + " v" + v.Version, nil
+	return deploy.Binary{Path: p, Version: kind + " v" + v.Version}, nil
 }

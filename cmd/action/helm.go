@@ -1,13 +1,13 @@
 package main
 
 import (
-	"github.com/tierdeploy/tierdeploy/internal/app"
+	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/helm"
 )
 
 // newHelm builds a Helm release stage, whose fingerprints key keys;
 // *helm.Stage has the methods the app calls.
-func newHelm(spec app.HelmSpec, key []byte) (app.HelmStage, error) {
+func newHelm(spec deploy.HelmSpec, key []byte) (deploy.HelmStage, error) {
 	return helm.New(helm.Options{
 		Log:             spec.Log,
 		KubeContext:     spec.KubeContext,
@@ -21,4 +21,4 @@ func newHelm(spec app.HelmSpec, key []byte) (app.HelmStage, error) {
 	})
 }
 
-var _ app.HelmStage = (*helm.Stage)(nil)
+var _ deploy.HelmStage = (*helm.Stage)(nil)

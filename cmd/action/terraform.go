@@ -4,19 +4,19 @@ import (
 	"context"
 	"os"
 
-	"github.com/tierdeploy/tierdeploy/internal/app"
+	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
 	"github.com/tierdeploy/tierdeploy/internal/terraform"
 )
 
-// terraformStage adapts *terraform.Stage to what the app calls.
+// terraformStage adapts *terraform.Stage to what the flow calls.
 type terraformStage struct {
 	s *terraform.Stage
 }
 
 // newTerraform builds a Terraform stage; key keys its fingerprints.
-func newTerraform(spec app.TerraformSpec, key []byte) (app.TerraformStage, error) {
+func newTerraform(spec deploy.TerraformSpec, key []byte) (deploy.TerraformStage, error) {
 	s, err := terraform.New(terraform.Options{
 		Binary:         spec.Binary,
 		Env:            withoutFingerprintKey(os.Environ()),

@@ -2,12 +2,13 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-
 	"strings"
 
+	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/event"
 )
 
@@ -21,13 +22,8 @@ type Deps struct {
 	Getenv func(string) string
 	// Git returns a git runner for the repository at dir.
 	Git func(dir string) GitRunner
-	// Terraform finds the terraform binary: configured is terraform.binary
-	// from the configuration ("" for the default).
-	Terraform terraformFinder
-	// NewTerraform builds a Terraform stage.
-	NewTerraform func(TerraformSpec) (TerraformStage, error)
-	// NewHelm builds a Helm release stage; nil leaves Helm stages out.
-	NewHelm func(HelmSpec) (HelmStage, error)
+	// Tools finds the terraform binary and builds the stages.
+	Tools deploy.Toolchain
 	// NewStore opens the inventory store the configuration names.
 	NewStore storeFactory
 	// ReadFile reads the CI event payload; nil means os.ReadFile.
@@ -36,63 +32,62 @@ type Deps struct {
 	NewRunner func(ev event.Event) CIRunner
 	// NewCodeHost returns the platform's API for the event's repository.
 	NewCodeHost func(ctx context.Context, ev event.Event) (CodeHost, error)
-}
-
-// terraformFinder locates the terraform or tofu binary and its version.
-type terraformFinder interface {
-	Find(ctx context.Context, configured string) (path, version string, err error)
+	// Terminal reports whether w is a terminal, and its width; nil means
+	// never.
+	Terminal func(w io.Writer) (ok bool, width int)
 }
 
 // command is one subcommand.
 type command struct {
 	name    string
 	summary string
-	run     func(ctx context.Context, a *invocation) error
+	run     func(ctx context.Context, a *invocation) (result, error)
 }
 
 func commands() []command {
 	return []command{
-		{"validate", "check tierdeploy.yaml", runValidate},
-		{"detect", "list the stacks a change affects, and why", runDetect},
+		{"validate", "check tierdeploy.yaml", simple(runValidate)},
+		{"detect", "list the stacks a change affects, and why", simple(runDetect)},
 		{"plan", "plan the affected stacks and print the report", runPlan},
 		{"apply", "apply the stacks changed since their last apply, in order", runApply},
 		{"drift", "look for drift in every stack and keep one issue per drifting stack", runDrift},
-		{"inventory", "get, put, diff or list the versions of an environment's inventory", runInventory},
-		{"version", "print the version and the terraform binary in use", runVersion},
+		{"inventory", "get, put, diff or list the versions of an environment's inventory", simple(runInventory)},
+		{"version", "print the version and the terraform binary in use", simple(runVersion)},
 	}
 }
 
 // Main runs the command line in deps.Args and returns the exit code.
 func Main(ctx context.Context, deps Deps) int {
 	deps = guardOutput(deps)
-	code, err := run(ctx, deps)
-	if err != nil && exitCode(err) != ExitOK {
-		fmt.Fprintf(deps.Stderr, "tierdeploy: %s\n", err)
-		return exitCode(err)
+	res, err := run(ctx, deps)
+	if errors.Is(err, errHelp) {
+		return ExitOK
 	}
-	return code
+	if msg := errors.Join(res.err(), err); msg != nil {
+		fmt.Fprintf(deps.Stderr, "tierdeploy: %s\n", strings.ReplaceAll(msg.Error(), "\n", "\ntierdeploy: "))
+	}
+	return exitCode(res, err)
 }
 
-// run dispatches to the command; a nil error with a code is an expected
-// outcome (2: changes or drift present).
-func run(ctx context.Context, deps Deps) (int, error) {
+// run dispatches to the command.
+func run(ctx context.Context, deps Deps) (result, error) {
 	args := deps.Args
 	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
 		fmt.Fprintf(deps.Stdout, "tierdeploy %s\n", Version())
-		return ExitOK, nil
+		return result{}, nil
 	}
 	g, rest, err := parseGlobals(args, deps.Stderr)
 	if err != nil {
-		return 0, err
+		return result{}, err
 	}
 	if len(rest) == 0 {
 		printUsage(deps.Stderr)
-		return 0, usagef("no command given")
+		return result{}, usagef("no command given")
 	}
 	name := rest[0]
 	if name == "help" || name == "-h" || name == "--help" {
 		printUsage(deps.Stdout)
-		return ExitOK, nil
+		return result{}, nil
 	}
 	for _, c := range commands() {
 		if c.name != name {
@@ -100,10 +95,14 @@ func run(ctx context.Context, deps Deps) (int, error) {
 		}
 		a := &invocation{deps: deps, globals: g, name: name, args: rest[1:]}
 		a.log = newLogger(deps.Stderr, g.logFormat)
-		err := c.run(ctx, a)
-		return a.code, err
+		return c.run(ctx, a)
 	}
-	return 0, usagef("unknown command %q (commands: %s)", name, commandNames())
+	return result{}, usagef("unknown command %q (commands: %s)", name, commandNames())
+}
+
+// simple adapts a command that has no outcome.
+func simple(fn func(ctx context.Context, a *invocation) error) func(ctx context.Context, a *invocation) (result, error) {
+	return func(ctx context.Context, a *invocation) (result, error) { return result{}, fn(ctx, a) }
 }
 
 func commandNames() string {
@@ -131,6 +130,7 @@ Global flags:
   --chdir DIR          run in DIR first
   --platform NAME      auto, local, github or gitlab (default auto)
   --log-format FORMAT  text or json (default text)
+  --verbose            show every stack's tool output on a terminal
 
 Run "tierdeploy <command> -h" for the flags of a command.
 Exit codes: 0 success, 1 an operation failed, 2 changes or drift present, 3 bad input.

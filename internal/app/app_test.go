@@ -11,13 +11,30 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tierdeploy/tierdeploy/internal/changes"
+	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/gittest"
 )
 
-type fakeFinder struct{ path, version string }
+// fakeTools finds a fixed binary and builds stages with function fields.
+type fakeTools struct {
+	bin          deploy.Binary
+	newTerraform func(deploy.TerraformSpec) (deploy.TerraformStage, error)
+	newHelm      func(deploy.HelmSpec) (deploy.HelmStage, error)
+}
 
-func (f fakeFinder) Find(context.Context, string) (string, string, error) {
-	return f.path, f.version, nil
+func (f fakeTools) FindTerraform(context.Context, deploy.BinaryRequest) (deploy.Binary, error) {
+	return f.bin, nil
+}
+
+func (f fakeTools) NewTerraform(spec deploy.TerraformSpec) (deploy.TerraformStage, error) {
+	return f.newTerraform(spec)
+}
+
+func (f fakeTools) NewHelm(spec deploy.HelmSpec) (deploy.HelmStage, error) {
+	if f.newHelm == nil {
+		return nil, deploy.ErrNoHelm
+	}
+	return f.newHelm(spec)
 }
 
 // runCLI runs the command line and returns the exit code, stdout and stderr.
@@ -25,12 +42,12 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	code := Main(t.Context(), Deps{
-		Args:      args,
-		Stdout:    &stdout,
-		Stderr:    &stderr,
-		Getenv:    func(string) string { return "" },
-		Git:       func(dir string) GitRunner { return &changes.Git{Dir: dir} },
-		Terraform: fakeFinder{"/opt/bin/tofu", "OpenTofu v1.10.10"},
+		Args:   args,
+		Stdout: &stdout,
+		Stderr: &stderr,
+		Getenv: func(string) string { return "" },
+		Git:    func(dir string) GitRunner { return &changes.Git{Dir: dir} },
+		Tools:  fakeTools{bin: deploy.Binary{Path: "/opt/bin/tofu", Version: "OpenTofu v1.10.10"}},
 	})
 	return code, stdout.String(), stderr.String()
 }

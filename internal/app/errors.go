@@ -6,6 +6,7 @@ import (
 
 	"github.com/tierdeploy/tierdeploy/internal/changes"
 	"github.com/tierdeploy/tierdeploy/internal/config"
+	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/event"
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
 	"github.com/tierdeploy/tierdeploy/internal/tier"
@@ -34,19 +35,51 @@ func usagef(format string, args ...any) error {
 // errHelp means help was printed as asked.
 var errHelp = errors.New("help requested")
 
-// exitCode maps an error to the process exit code: 3 for bad input (see
-// badInput), 1 for everything else.
-func exitCode(err error) int {
-	if err == nil {
-		return ExitOK
+// result is what a command ended with, apart from errors.
+type result struct {
+	// outcome is the run of plan, apply or drift; nil for other commands.
+	outcome *deploy.Outcome
+	// changesExit makes changes exit 2: plan --detailed-exitcode, drift.
+	changesExit bool
+}
+
+// err names the failed stacks, or is nil. A stack that failed for bad input
+// (see badInput), such as an invalid inventory document, is named in it and
+// makes the run exit 3, like a command that reads the same document
+// directly (inventory get).
+func (r result) err() error {
+	if r.outcome == nil {
+		return nil
 	}
+	err := r.outcome.Err()
+	var failed *deploy.StacksFailedError
+	if errors.As(err, &failed) {
+		failed.Input = firstInputError(r.outcome)
+	}
+	return err
+}
+
+// exitCode is the one place that decides the exit code: 3 for bad input
+// (see badInput), 1 for failed stacks and every other error, 2 for changes
+// or drift when asked, else 0.
+func exitCode(r result, err error) int {
 	if errors.Is(err, errHelp) {
-		return ExitOK
+		err = nil
 	}
-	if badInput(err) {
+	if ferr := r.err(); ferr != nil {
+		err = errors.Join(err, ferr)
+	}
+	switch {
+	case err == nil:
+	case badInput(err):
 		return ExitInput
+	default:
+		return ExitFailed
 	}
-	return ExitFailed
+	if r.changesExit && r.outcome.HasChanges() {
+		return ExitChanges
+	}
+	return ExitOK
 }
 
 // badInput reports whether err was caused by bad input: the command line,
@@ -63,4 +96,20 @@ func badInput(err error) bool {
 		errors.Is(err, config.ErrNotFound) || errors.As(err, &revision) ||
 		errors.Is(err, event.ErrInput) || errors.Is(err, inventory.ErrInvalid) ||
 		errors.Is(err, yamlbound.ErrBound)
+}
+
+// firstInputError returns the first failure, in stack order, caused by bad
+// input (see badInput); nil when none was.
+func firstInputError(o *deploy.Outcome) error {
+	for _, s := range o.Stacks {
+		for _, r := range s.Results {
+			if r.Err != nil && badInput(r.Err) {
+				return r.Err
+			}
+		}
+		if s.Err != nil && badInput(s.Err) {
+			return s.Err
+		}
+	}
+	return nil
 }

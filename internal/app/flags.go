@@ -16,6 +16,7 @@ type globals struct {
 	chdir     string
 	platform  string
 	logFormat string
+	verbose   bool
 }
 
 func (g *globals) register(fs *flag.FlagSet) {
@@ -23,6 +24,7 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.chdir, "chdir", g.chdir, "run in `dir` first")
 	fs.StringVar(&g.platform, "platform", g.platform, "`platform`: auto, local, github or gitlab")
 	fs.StringVar(&g.logFormat, "log-format", g.logFormat, "log `format`: text or json")
+	fs.BoolVar(&g.verbose, "verbose", g.verbose, "show every stack's tool output on a terminal")
 }
 
 func (g *globals) check() error {
@@ -62,8 +64,6 @@ type invocation struct {
 	name    string
 	args    []string
 	log     *slog.Logger
-	// code is the exit code of an expected outcome (2 for changes).
-	code int
 	// sess is the platform session, once the command asked for it.
 	sess *session
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tierdeploy/tierdeploy/internal/config"
+	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
 	"github.com/tierdeploy/tierdeploy/internal/tier"
 )
@@ -242,23 +243,12 @@ func (a *invocation) currentOutputsDocument(ctx context.Context, cfg *config.Con
 	if _, err := a.stageSession(ctx); err != nil {
 		return nil, err
 	}
-	s := tier.Stack{Tier: pub.Name, Environment: env}
-	p, err := a.newPipeline(ctx, cfg, []tier.Stack{s})
+	work, err := newWorkDir()
 	if err != nil {
 		return nil, err
 	}
-	defer p.close()
-	stage, err := p.terraformStage(s, pub, nil)
-	if err != nil {
-		return nil, err
-	}
-	outs, err := stage.Outputs(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read the outputs of %s: %w", s.Key(), err)
-	}
-	return inventory.Build(inventory.BuildInput{
-		Environment: env, Tier: pub.Name, Created: time.Now(), Outputs: outs, IncludeSensitive: pub.SensitiveOutputs,
-	})
+	defer work.remove()
+	return deploy.CurrentInventory(ctx, a.flowDeps(cfg, nil), env, work.dir, a.pluginCache(work))
 }
 
 func (a *invocation) printChange(c inventory.Change, what string, ro inventory.RenderOptions, format string) error {

@@ -61,6 +61,9 @@ func takeLeases(ctx context.Context, store leaseTaker, envs []string, holder str
 // which the stores refuse to write with.
 func (l *leases) of(env string) *inventory.Claim { return l.claims[env] }
 
+// Of is of, for deploy.Claims.
+func (l *leases) Of(env string) *inventory.Claim { return l.of(env) }
+
 // watch returns a copy of ctx that is cancelled, with the
 // *inventory.LostError as its cause, as soon as any of the leases is found
 // lost, so that the run stops applying. Call stop when done with it.

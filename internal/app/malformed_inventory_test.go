@@ -11,6 +11,7 @@ import (
 
 	"github.com/tierdeploy/tierdeploy/internal/changes"
 	"github.com/tierdeploy/tierdeploy/internal/config"
+	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
 )
@@ -40,17 +41,17 @@ func runWith(t *testing.T, env map[string]string, payload []byte, store Inventor
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	code := Main(t.Context(), Deps{
-		Args:      args,
-		Stdout:    &stdout,
-		Stderr:    &stderr,
-		Getenv:    func(k string) string { return env[k] },
-		ReadFile:  func(string) ([]byte, error) { return payload, nil },
-		Git:       func(dir string) GitRunner { return &changes.Git{Dir: dir} },
-		Terraform: fakeFinder{"/opt/bin/tofu", "OpenTofu v1.10.10"},
-		NewTerraform: func(TerraformSpec) (TerraformStage, error) {
-			stagesRun.Add(1)
-			return fakeTerraform{}, nil
-		},
+		Args:     args,
+		Stdout:   &stdout,
+		Stderr:   &stderr,
+		Getenv:   func(k string) string { return env[k] },
+		ReadFile: func(string) ([]byte, error) { return payload, nil },
+		Git:      func(dir string) GitRunner { return &changes.Git{Dir: dir} },
+		Tools: fakeTools{bin: deploy.Binary{Path: "/opt/bin/tofu", Version: "OpenTofu v1.10.10"},
+			newTerraform: func(deploy.TerraformSpec) (deploy.TerraformStage, error) {
+				stagesRun.Add(1)
+				return fakeTerraform{}, nil
+			}},
 		NewStore: func(context.Context, *config.Config) (InventoryStore, error) { return store, nil },
 	})
 	return code, stderr.String()
@@ -75,11 +76,12 @@ func TestMalformedInventoryIsBadInput(t *testing.T) {
 // input makes the run exit 3, with the cause in the message.
 func TestBadInputInsideAStackIsExitThree(t *testing.T) {
 	bad := &inventory.InvalidError{Field: "values", Problem: "must be an object"}
-	err := failedStacks([]*stackOutcome{
-		{results: []plan.Result{{Err: nil}}},
-		{results: []plan.Result{{Err: bad}}},
-	})
+	res := result{outcome: &deploy.Outcome{Stacks: []*deploy.StackOutcome{
+		{Results: []plan.Result{{Err: nil}}},
+		{Results: []plan.Result{{Err: bad}}},
+	}}}
+	err := res.err()
 	require.Error(t, err)
-	assert.Equal(t, ExitInput, exitCode(err))
+	assert.Equal(t, ExitInput, exitCode(res, nil))
 	assert.Contains(t, err.Error(), `bad input: invalid inventory document: field "values"`)
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/tierdeploy/tierdeploy/internal/changes"
 	"github.com/tierdeploy/tierdeploy/internal/config"
 	"github.com/tierdeploy/tierdeploy/internal/event"
-	"github.com/tierdeploy/tierdeploy/internal/report"
 	"github.com/tierdeploy/tierdeploy/internal/runner"
 	"github.com/tierdeploy/tierdeploy/internal/scm"
 )
@@ -69,17 +68,6 @@ type session struct {
 	hostErr error
 	built   bool
 	newHost func(ctx context.Context, ev event.Event) (CodeHost, error)
-}
-
-// budget is the largest comment body the platform accepts.
-func (s *session) budget() int {
-	switch s.ev.Platform {
-	case event.GitHub:
-		return report.GitHubBudget
-	case event.GitLab:
-		return report.GitLabBudget
-	}
-	return 0
 }
 
 // ci reports whether the run is on a CI platform.
@@ -208,4 +196,13 @@ func annotateConfig(r CIRunner, err error, file string) {
 		}
 		_ = r.Annotate(runner.Annotation{File: file, Line: p.Pos.Line, Col: p.Pos.Column, Title: "tierdeploy configuration", Message: msg})
 	}
+}
+
+// changeNumber is the pull or merge request the run is for; 0 when the
+// event is not one.
+func (s *session) changeNumber() int {
+	if !s.ev.IsChange() {
+		return 0
+	}
+	return s.ev.Number
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/tierdeploy/tierdeploy/internal/changes"
 	"github.com/tierdeploy/tierdeploy/internal/config"
+	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/filestore"
 	"github.com/tierdeploy/tierdeploy/internal/gittest"
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
@@ -42,7 +43,7 @@ tiers:
 // plan shows only as "(sensitive value)", and records the inventory the
 // project's stage is given.
 type predictingTerraform struct {
-	spec TerraformSpec
+	spec deploy.TerraformSpec
 	seen *projectInputs
 }
 
@@ -104,15 +105,15 @@ func TestDependentIsNotPlannedWithTheSensitiveStandIn(t *testing.T) {
 	seen := &projectInputs{}
 	var stdout, stderr bytes.Buffer
 	code := Main(t.Context(), Deps{
-		Args:      []string{"--chdir", r.Dir, "plan", "--all"},
-		Stdout:    &stdout,
-		Stderr:    &stderr,
-		Getenv:    func(string) string { return "" },
-		Git:       func(dir string) GitRunner { return &changes.Git{Dir: dir} },
-		Terraform: fakeFinder{"/opt/bin/tofu", "OpenTofu v1.10.10"},
-		NewTerraform: func(spec TerraformSpec) (TerraformStage, error) {
-			return predictingTerraform{spec: spec, seen: seen}, nil
-		},
+		Args:   []string{"--chdir", r.Dir, "plan", "--all"},
+		Stdout: &stdout,
+		Stderr: &stderr,
+		Getenv: func(string) string { return "" },
+		Git:    func(dir string) GitRunner { return &changes.Git{Dir: dir} },
+		Tools: fakeTools{bin: deploy.Binary{Path: "/opt/bin/tofu", Version: "OpenTofu v1.10.10"},
+			newTerraform: func(spec deploy.TerraformSpec) (deploy.TerraformStage, error) {
+				return predictingTerraform{spec: spec, seen: seen}, nil
+			}},
 		NewStore: func(context.Context, *config.Config) (InventoryStore, error) { return store, nil },
 	})
 	require.Equal(t, 0, code, stderr.String())

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+
+	"github.com/tierdeploy/tierdeploy/internal/deploy"
 )
 
 // version is set at build time with -ldflags "-X ...app.version=v1.2.3".
@@ -33,14 +35,14 @@ func runVersion(ctx context.Context, a *invocation) error {
 	if cfg, err := a.loadConfig(); err == nil {
 		configured = cfg.Terraform.Binary
 	}
-	if a.deps.Terraform == nil {
+	if a.deps.Tools == nil {
 		return nil
 	}
-	path, v, err := a.deps.Terraform.Find(ctx, configured)
+	bin, err := a.deps.Tools.FindTerraform(ctx, deploy.BinaryRequest{Configured: configured})
 	if err != nil {
 		fmt.Fprintf(a.deps.Stdout, "terraform: not found: %v\n", err)
 		return nil
 	}
-	fmt.Fprintf(a.deps.Stdout, "terraform: %s (%s)\n", path, v)
+	fmt.Fprintf(a.deps.Stdout, "terraform: %s (%s)\n", bin.Path, bin.Version)
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tierdeploy/tierdeploy/internal/changes"
+	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/event"
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
@@ -36,7 +37,7 @@ var injected = strings.Join([]string{
 // hostileTerraform is a Terraform stage whose plan text, log and failure
 // hold workflow commands.
 type hostileTerraform struct {
-	spec TerraformSpec
+	spec deploy.TerraformSpec
 	fail bool
 }
 
@@ -58,7 +59,7 @@ func (hostileTerraform) Outputs(context.Context) (map[string]inventory.Output, e
 
 // hostileHelm is a Helm stage whose diff and live values hold workflow
 // commands.
-type hostileHelm struct{ spec HelmSpec }
+type hostileHelm struct{ spec deploy.HelmSpec }
 
 func (h hostileHelm) result(what string) plan.Result {
 	h.spec.Log.Info("helm says " + injected)
@@ -112,16 +113,16 @@ func runOnGitHub(t *testing.T, dir string, failTerraform bool, args ...string) (
 	getenv := func(k string) string { return env[k] }
 	out, errs := &syncBuffer{}, &syncBuffer{}
 	Main(t.Context(), Deps{
-		Args:      args,
-		Stdout:    out,
-		Stderr:    errs,
-		Getenv:    getenv,
-		Git:       func(dir string) GitRunner { return &changes.Git{Dir: dir} },
-		Terraform: fakeFinder{"/opt/bin/tofu", "OpenTofu v1.10.10"},
-		NewTerraform: func(spec TerraformSpec) (TerraformStage, error) {
-			return hostileTerraform{spec: spec, fail: failTerraform}, nil
-		},
-		NewHelm:  func(spec HelmSpec) (HelmStage, error) { return hostileHelm{spec: spec}, nil },
+		Args:   args,
+		Stdout: out,
+		Stderr: errs,
+		Getenv: getenv,
+		Git:    func(dir string) GitRunner { return &changes.Git{Dir: dir} },
+		Tools: fakeTools{bin: deploy.Binary{Path: "/opt/bin/tofu", Version: "OpenTofu v1.10.10"},
+			newTerraform: func(spec deploy.TerraformSpec) (deploy.TerraformStage, error) {
+				return hostileTerraform{spec: spec, fail: failTerraform}, nil
+			},
+			newHelm: func(spec deploy.HelmSpec) (deploy.HelmStage, error) { return hostileHelm{spec: spec}, nil }},
 		ReadFile: os.ReadFile,
 		NewRunner: func(ev event.Event) CIRunner {
 			// As in the job: the runner's commands and the report share

@@ -106,7 +106,7 @@ func (c *Config) validateClusters(errs *Errors) {
 			c.problem(errs, at+".kube_context", "is set together with cluster: keep one (cluster reaches the cluster from the inventory, kube_context through a kubeconfig)")
 		}
 		for _, t := range c.Tiers {
-			if len(t.Helm) > 0 && t.Cluster == nil && c.needsResolve(t) && !c.needsPublisher(t) {
+			if len(t.Helm) > 0 && t.Cluster == nil && c.needsResolve(t) && !c.ConsumesInventory(&t) {
 				c.problem(errs, at+".cluster", "reads the inventory, but tier %q, whose Helm releases it reaches, does not need the tier that publishes the inventory", t.Name)
 			}
 		}
@@ -120,7 +120,7 @@ func (c *Config) validateClusters(errs *Errors) {
 		switch {
 		case len(t.Helm) == 0:
 			c.problem(errs, at, "is set, but tier %q has no Helm releases: cluster applies to Helm releases only", t.Name)
-		case c.needsResolve(t) && !c.needsPublisher(t):
+		case c.needsResolve(t) && !c.ConsumesInventory(&t):
 			c.problem(errs, at, "reads the inventory, but tier %q does not need the tier that publishes the inventory", t.Name)
 		}
 	}

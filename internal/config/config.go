@@ -113,6 +113,11 @@ type Tier struct {
 	// Cluster reaches the cluster of the tier's Helm releases from the
 	// inventory, in every environment, with no kubeconfig.
 	Cluster *Cluster `yaml:"cluster"`
+	// Policies are directories of Rego policies checked on every stage of
+	// the tier (see checks.go).
+	Policies []string `yaml:"policies"`
+	// Checks are external checker commands run on every stage of the tier.
+	Checks []Check `yaml:"checks"`
 }
 
 // TerraformStage is the Terraform root module of a tier.

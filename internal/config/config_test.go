@@ -107,7 +107,7 @@ func TestParseErrors(t *testing.T) {
 		{name: "wrong version", edit: func(t *testing.T) string { return replace(t, "version: 1", "version: 2") }, want: []string{"tierdeploy.yaml:1:10: version: is 2, but this tierdeploy reads version 1 only"}},
 		{name: "unknown top key", edit: func(t *testing.T) string { return replace(t, "terraform:\n  binary", "terrafrom:\n  binary") }, want: []string{`tierdeploy.yaml:2:1: terrafrom: is not a known key (did you mean "terraform"?)`}},
 		{name: "unknown nested key", edit: func(t *testing.T) string { return replace(t, "      - release: meltano", "      - relase: meltano") }, want: []string{`tierdeploy.yaml:27:9: tiers[1].helm[0].relase: is not a known key (did you mean "release"?)`}},
-		{name: "unknown key without suggestion", edit: func(t *testing.T) string { return replace(t, "    publishes_inventory: true", "    colour: blue") }, want: []string{"tiers[0].colour: is not a known key (known: cluster, helm, name, needs, paths, publishes_inventory, sensitive_outputs, terraform)"}},
+		{name: "unknown key without suggestion", edit: func(t *testing.T) string { return replace(t, "    publishes_inventory: true", "    colour: blue") }, want: []string{"tiers[0].colour: is not a known key (known: checks, cluster, helm, name, needs, paths, policies, publishes_inventory, sensitive_outputs, terraform)"}},
 		{name: "wrong type bool", edit: func(t *testing.T) string {
 			return replace(t, "publishes_inventory: true", "publishes_inventory: yes please")
 		}, want: []string{`tierdeploy.yaml:21:26: tiers[0].publishes_inventory: must be true or false, not "yes please"`}},

@@ -182,6 +182,7 @@ func (c *Config) validateTiers(errs *Errors) {
 				publisher = i
 			}
 		}
+		c.validateChecks(errs, at, t)
 		if len(t.SensitiveOutputs) > 0 && !t.PublishesInventory {
 			c.problem(errs, at+".sensitive_outputs", "is set, but the tier does not publish the inventory (publishes_inventory: true)")
 		}
@@ -246,7 +247,7 @@ func (c *Config) validateReleases(errs *Errors, at string, t Tier) {
 				c.problem(errs, rat+".inventory_values."+value, "names no inventory key")
 			}
 		}
-		if len(r.InventoryValues) > 0 && c.needsResolve(t) && !c.needsPublisher(t) {
+		if len(r.InventoryValues) > 0 && c.needsResolve(t) && !c.ConsumesInventory(&t) {
 			c.problem(errs, rat+".inventory_values", "maps inventory values, but tier %q does not need the tier that publishes the inventory", t.Name)
 		}
 		c.validateDeployOptions(errs, rat, r)
@@ -285,29 +286,6 @@ func (c *Config) needsResolve(t Tier) bool {
 		}
 	}
 	return true
-}
-
-// needsPublisher reports whether t needs, directly or not, the publishing tier.
-func (c *Config) needsPublisher(t Tier) bool {
-	seen := map[string]bool{}
-	var walk func(names []string) bool
-	walk = func(names []string) bool {
-		for _, n := range names {
-			if seen[n] {
-				continue
-			}
-			seen[n] = true
-			dep := c.Tier(n)
-			if dep == nil {
-				continue
-			}
-			if dep.PublishesInventory || walk(dep.Needs) {
-				return true
-			}
-		}
-		return false
-	}
-	return walk(t.Needs)
 }
 
 func (c *Config) validateNeeds(errs *Errors, index map[string]int) {
@@ -421,6 +399,9 @@ func (c *Config) checkFiles(fsys fs.FS) error {
 			for j, f := range tf.VarFiles {
 				c.checkEach(errs, fsys, fmt.Sprintf("%s.terraform.var_files[%d]", at, j), f, false)
 			}
+		}
+		for j, p := range t.Policies {
+			c.checkEach(errs, fsys, fmt.Sprintf("%s.policies[%d]", at, j), p, true)
 		}
 		for j, r := range t.Helm {
 			rat := fmt.Sprintf("%s.helm[%d]", at, j)

@@ -58,6 +58,7 @@ func (s *Stage) Plan(ctx context.Context) (plan.Result, error) {
 }
 
 func (s *Stage) plan(ctx context.Context, res *plan.Result) error {
+	s.manifest = ""
 	c, err := s.cluster(ctx)
 	if err != nil {
 		return err
@@ -158,6 +159,7 @@ func (s *Stage) compare(res *plan.Result, c *cluster, r *rendering, sensitive []
 	res.Secrets = append(res.Secrets, secrets...)
 	fillResult(res, changes)
 	res.Diff = maskWith(sensitive, res.Diff)
+	s.manifest = renderedManifest(r.rel)
 	return nil
 }
 

@@ -113,6 +113,8 @@ type Stage struct {
 	placeholders []placeholder
 	// digest keys the fingerprint's tokens for secrets.
 	digest *redact.Digester
+	// manifest is what the last successful Plan rendered (see Manifest).
+	manifest string
 }
 
 // New returns a Stage for opts. It checks the options and expands the

@@ -22,10 +22,17 @@ func (c *cuts) block(sh shown, where string) {
 // cutNote says what the layout left out, in a few words.
 func (m *model) cutNote(c *cuts) string {
 	var parts []string
-	for _, what := range []string{"error text", "plan text", "diff", "resource list", "output list"} {
+	for _, what := range []string{"error text", "plan text", "diff", "resource list", "output list", "check output"} {
 		if n := c.blocks[what]; n > 0 {
-			parts = append(parts, what+" cut in "+plural(n, "stage", "stages"))
+			one, many := "stage", "stages"
+			if what == "check output" {
+				one, many = "check", "checks"
+			}
+			parts = append(parts, what+" cut in "+plural(n, one, many))
 		}
+	}
+	if n := c.blocks["check findings"]; n > 0 {
+		parts = append(parts, plural(n, "check finding", "check findings")+" left out")
 	}
 	if c.blocks["inventory change"] > 0 {
 		parts = append(parts, "inventory change cut")

@@ -2,32 +2,21 @@ package report
 
 import (
 	"errors"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	goldenfile "github.com/tierdeploy/tierdeploy/internal/golden"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // golden compares got with testdata/name.golden, or rewrites the file with
 // -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test ./internal/report -update to create it")
-	assert.Equal(t, string(want), got)
+	goldenfile.Assert(t, name, got)
 }
 
 // goldenCases are the inputs of the golden files, with their renderer.

@@ -32,7 +32,7 @@ const (
 // fingerprintLine returns the hidden line that carries the fingerprint of a
 // stack.
 func fingerprintLine(stack, fingerprint string) string {
-	return fingerprintPrefix + markerValue(stack) + " " + safe(fingerprint, ":") + " -->"
+	return fingerprintPrefix + scm.MarkerValue(stack, "") + " " + scm.MarkerValue(fingerprint, ":") + " -->"
 }
 
 // ParseFingerprints returns the fingerprint of each stack recorded in a
@@ -58,26 +58,4 @@ func ParseFingerprints(body string) map[string]string {
 		}
 	}
 	return out
-}
-
-// markerValue keeps a name safe inside an HTML comment: characters other
-// than letters, digits, '.', '_', '/' and '-' become '_'. Validated tier and
-// environment names pass unchanged. (The same rule as the platform code's.)
-func markerValue(s string) string { return safe(s, "") }
-
-// safe is markerValue that also keeps the bytes in extra.
-func safe(s, extra string) string {
-	b := []byte(s)
-	for i, c := range b {
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '.', c == '_', c == '/', c == '-':
-		case strings.IndexByte(extra, c) >= 0:
-		default:
-			b[i] = '_'
-		}
-	}
-	if len(b) == 0 {
-		return "_"
-	}
-	return string(b)
 }

@@ -56,6 +56,8 @@ type stackModel struct {
 	duration    time.Duration
 	// rank orders stacks by importance for the table and fingerprints.
 	rank int
+	// checks are the stack's checks; nil when none ran.
+	checks *checksModel
 }
 
 // detailed reports whether the stack gets a section: it changes, failed,
@@ -148,6 +150,7 @@ func newModel(in Input, durations bool) (*model, error) {
 				st.state = clean
 			}
 		}
+		m.addChecks(st, sr.Checks, tidy)
 		m.stacks = append(m.stacks, st)
 		if st.detailed() {
 			m.stages = append(m.stages, st.stages...)

@@ -3,17 +3,21 @@ package report
 import (
 	"fmt"
 
+	"github.com/tierdeploy/tierdeploy/internal/check"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
+	"github.com/tierdeploy/tierdeploy/internal/runner"
+	"github.com/tierdeploy/tierdeploy/internal/scm"
 )
 
 // Budgets, in characters as Length counts them (SummaryBudget in bytes).
+// The platforms' limits are defined once, where they are enforced.
 const (
 	// GitHubBudget is the largest comment or issue body GitHub accepts.
-	GitHubBudget = 65536
+	GitHubBudget = scm.GitHubBodyLimit
 	// GitLabBudget is the largest note GitLab accepts.
-	GitLabBudget = 1000000
+	GitLabBudget = scm.GitLabBodyLimit
 	// SummaryBudget is the largest GitHub job (step) summary, in bytes.
-	SummaryBudget = 1 << 20
+	SummaryBudget = runner.SummaryLimit
 )
 
 // Kind is what a report is about.
@@ -56,6 +60,11 @@ type StackReport struct {
 	// Skipped, when set, says why the stack was not planned ("infrastructure
 	// failed").
 	Skipped string
+	// Checks are the policies and checkers run on the stack's stages. A
+	// failed check marks the stack denied (it is not applied); the table
+	// gets a Checks column and the body a Checks section when any stack
+	// has checks.
+	Checks check.Result
 }
 
 // InventoryChange is the predicted (or, after apply, the actual) change to

@@ -46,9 +46,13 @@ type page struct {
 	Footer        bool
 	FooterLine    string
 	Hidden        []string
+
+	// ChecksColumn adds the Checks column; Checks is the checks section.
+	ChecksColumn bool
+	Checks       *checksView
 }
 
-type row struct{ Stack, Result, Changes, Duration string }
+type row struct{ Stack, Result, Changes, Checks, Duration string }
 
 type stackView struct {
 	Heading, Reasons string
@@ -96,7 +100,9 @@ func (m *model) page(lo layout, lim limits) (*page, *cuts) {
 		c.items = append(c.items, "summary table: "+thousands(c.rows)+" of "+plural(len(m.stacks), "stack", "stacks")+" left out")
 	}
 
+	p.ChecksColumn = m.anyChecks()
 	if lo.sections {
+		p.Checks = m.checksView(lim, c)
 		for _, st := range m.stacks {
 			if !st.detailed() {
 				continue
@@ -187,6 +193,11 @@ func (m *model) row(st *stackModel) row {
 	switch {
 	case st.skipped != "":
 		r.Changes = text(st.skipped)
+	case st.state == failed && !st.stageFailed():
+		r.Result = m.stateIcon(failed) + " denied by checks"
+		if st.hasChanges || st.counts.Total() > 0 {
+			r.Changes = countsText(st.counts, m.kind)
+		}
 	case st.state == failed:
 		for _, sg := range st.stages {
 			if sg.errLine != "" {
@@ -197,6 +208,7 @@ func (m *model) row(st *stackModel) row {
 	case st.hasChanges || st.counts.Total() > 0:
 		r.Changes = countsText(st.counts, m.kind)
 	}
+	r.Checks = st.checks.cell()
 	if m.durations {
 		r.Duration = duration(st.duration)
 	}

@@ -117,9 +117,19 @@ func (m *model) title() string {
 		head += map[Kind]string{KindApply: " to ", KindDrift: " of ", KindPlan: " for "}[m.kind] + code(m.env)
 	}
 	counts := m.countsWords()
+	denied := m.deniedStacks()
 	switch {
+	case stages == 0 && denied > 0:
+		t := "❌ " + head + ": " + plural(denied, "stack", "stacks") + " denied by checks"
+		if anyChange {
+			t += "; " + counts
+		}
+		return t
 	case stages > 0:
 		t := "❌ " + head + ": " + plural(stages, "stage", "stages") + " failed"
+		if denied > 0 {
+			t += ", " + plural(denied, "stack", "stacks") + " denied by checks"
+		}
 		switch {
 		case m.kind == KindDrift && changedStacks > 0:
 			t += "; " + thousands(changedStacks) + " of " + plural(stacks, "stack", "stacks") + " drifted"

@@ -42,11 +42,19 @@ func WithMarker(marker, body string) string {
 	return marker + "\n" + body
 }
 
-func markerValue(s string) string {
+// markerValue keeps a name safe inside an HTML comment (see MarkerValue).
+func markerValue(s string) string { return MarkerValue(s, "") }
+
+// MarkerValue keeps a value safe inside a hidden marker, an HTML comment:
+// characters other than letters, digits, '.', '_', '/', '-' and the bytes
+// in extra become '_'. Validated tier and environment names pass
+// unchanged. Every marker tierdeploy writes uses it.
+func MarkerValue(s, extra string) string {
 	b := []byte(s)
 	for i, c := range b {
 		switch {
 		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '.', c == '_', c == '/', c == '-':
+		case strings.IndexByte(extra, c) >= 0:
 		default:
 			b[i] = '_'
 		}

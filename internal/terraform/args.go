@@ -24,12 +24,12 @@ func workspaceSelectArgs(workspace string) []string {
 }
 
 // planArgs plans into the plan file out. -detailed-exitcode makes the exit
-// status say whether there are changes (0 none, 1 error, 2 changes); -json
-// makes progress and diagnostics machine-readable. A refresh-only plan
-// proposes only to update the state to match the real objects: its changes
-// are drift.
+// status say whether there are changes (0 none, 1 error, 2 changes). The
+// output is for people, as show would print it: its body is the plan's text
+// (see plantext.go). A refresh-only plan proposes only to update the state
+// to match the real objects: its changes are drift.
 func planArgs(out string, varFiles []string, lockTimeout time.Duration, refreshOnly bool) []string {
-	args := []string{"plan", "-input=false", "-no-color", "-json", "-detailed-exitcode",
+	args := []string{"plan", "-input=false", "-no-color", "-detailed-exitcode",
 		"-lock-timeout=" + lockTimeout.String(), "-out=" + out}
 	if refreshOnly {
 		args = append(args, "-refresh-only")
@@ -43,12 +43,6 @@ func planArgs(out string, varFiles []string, lockTimeout time.Duration, refreshO
 // showJSONArgs prints a saved plan as JSON, sensitive values in clear text.
 func showJSONArgs(planFile string) []string {
 	return []string{"show", "-json", planFile}
-}
-
-// showArgs prints a saved plan for people; Terraform masks the values it
-// knows to be sensitive.
-func showArgs(planFile string) []string {
-	return []string{"show", "-no-color", planFile}
 }
 
 // applyArgs applies a saved plan: it asks no question, and variables and

@@ -32,30 +32,25 @@ func TestArgs(t *testing.T) {
 		{
 			name: "plan",
 			got:  planArgs("/work/p.tfplan", nil, 0, false),
-			want: []string{"plan", "-input=false", "-no-color", "-json", "-detailed-exitcode",
+			want: []string{"plan", "-input=false", "-no-color", "-detailed-exitcode",
 				"-lock-timeout=0s", "-out=/work/p.tfplan"},
 		},
 		{
 			name: "plan with var files and lock timeout",
 			got:  planArgs("/work/p.tfplan", []string{"common.tfvars", "/abs/prod.tfvars"}, 5*time.Minute, false),
-			want: []string{"plan", "-input=false", "-no-color", "-json", "-detailed-exitcode",
+			want: []string{"plan", "-input=false", "-no-color", "-detailed-exitcode",
 				"-lock-timeout=5m0s", "-out=/work/p.tfplan", "-var-file=common.tfvars", "-var-file=/abs/prod.tfvars"},
 		},
 		{
 			name: "refresh-only plan",
 			got:  planArgs("/work/r.tfplan", []string{"prod.tfvars"}, 90*time.Second, true),
-			want: []string{"plan", "-input=false", "-no-color", "-json", "-detailed-exitcode",
+			want: []string{"plan", "-input=false", "-no-color", "-detailed-exitcode",
 				"-lock-timeout=1m30s", "-out=/work/r.tfplan", "-refresh-only", "-var-file=prod.tfvars"},
 		},
 		{
 			name: "show -json",
 			got:  showJSONArgs("/work/p.tfplan"),
 			want: []string{"show", "-json", "/work/p.tfplan"},
-		},
-		{
-			name: "show",
-			got:  showArgs("/work/p.tfplan"),
-			want: []string{"show", "-no-color", "/work/p.tfplan"},
 		},
 		{
 			name: "apply",

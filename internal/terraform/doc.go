@@ -1,11 +1,13 @@
 // Package terraform runs the Terraform stage of a stack with OpenTofu or
 // HashiCorp Terraform: init, workspace select, plan to a saved plan file,
-// read that plan as JSON and as text, apply it, and read the outputs.
+// read that plan as JSON, apply it, and read the outputs.
 //
 // Facts come from `show -json` of the saved plan, parsed with
 // terraform-json: counts, changed resources, output changes, the values
-// Terraform marks sensitive and the fingerprint of the change. The text of
-// `show` is kept for people only, with every sensitive value masked.
+// Terraform marks sensitive and the fingerprint of the change. The text for
+// people is the one plan printed (the text show would print of the plan
+// file, without a second command: plantext.go says why that is sound), with
+// every sensitive value masked.
 //
 // A stage of a tier that reads the inventory is given its sensitive values
 // (Options.Secrets): Terraform does not mark them, since the variable that
@@ -30,11 +32,13 @@
 // To stop a run on SIGTERM or SIGINT, the caller cancels the context (as
 // signal.NotifyContext does); each running command then gets SIGINT.
 //
-// Plan and apply run with -json: their progress messages are logged one
-// record per message, and their diagnostics are read as data, which is how a
-// held state lock is told apart from other failures (LockError). Those
-// messages name resources and actions but hold no attribute values, so the
-// log shows no value that the plan has not yet revealed to be sensitive.
+// Apply runs with -json: its progress messages are logged one record per
+// message, and its diagnostics are read as data, which is how a held state
+// lock is told apart from other failures (LockError). Plan prints for
+// people: the lines it prints while walking the state (which name objects,
+// never values) are logged as they come, its body is kept for the report
+// and never logged, and a held lock is read from its error text. So the log
+// shows no value that the plan has not yet revealed to be sensitive.
 //
 // Files: each stage has its own data directory (TF_DATA_DIR) in
 // Options.WorkDir, a per-run directory outside the repository, where init
@@ -43,8 +47,6 @@
 // clear text) go there too. In the stage's directory, init writes the
 // dependency lock file .terraform.lock.hcl when it is missing or out of
 // date, as any init does; the checkout's own .terraform/ is left alone.
-// WriteInventoryVars writes inventory.auto.tfvars.json into a stage
-// directory for the duration of a run and removes it afterwards.
 //
 // Stages run in parallel, also stages of one directory (a configuration
 // deployed to several environments through workspaces or backend

@@ -51,13 +51,15 @@ func TestInventorySecretIsMaskedInTheConsumingStage(t *testing.T) {
 		"output_changes":{"dsn":{"actions":["create"],"before":null,"after":` + mustJSON("postgres://app:"+inventorySecret+"@db") + `,
 		 "after_unknown":false,"before_sensitive":false,"after_sensitive":false}}}`
 	f := &fakeRunner{replies: map[string]reply{
+		// Plan prints the walk (logged) and the plan text (kept for the
+		// report), both quoting the value.
 		"plan": {
-			stdout: uiLines("terraform_data.dashboard: Plan to create (password " + inventorySecret + ")"),
+			stdout: "terraform_data.dashboard: Refreshing state... [id=" + inventorySecret + "]\n\n" +
+				"  + input = {\n      + password = " + strconv.Quote(inventorySecret) + "\n    }\n",
 			stderr: "Warning: value " + strconv.Quote(inventorySecret) + " looks like a password\n",
 			code:   2,
 		},
 		"show -json": {stdout: planJSON},
-		"show":       {stdout: "  + input = {\n      + password = " + strconv.Quote(inventorySecret) + "\n    }\n"},
 	}}
 	s, logs := fakeStage(t, f, func(o *Options) { o.Secrets = []string{inventorySecret} })
 	r, err := s.Plan(t.Context(), PlanOptions{})

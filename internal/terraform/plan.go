@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/tierdeploy/tierdeploy/internal/plan"
@@ -26,7 +25,8 @@ type PlanOptions struct {
 	RefreshOnly bool
 }
 
-// Plan plans the stage into a plan file in WorkDir and reads it back.
+// Plan plans the stage into a plan file in WorkDir and reads it back as
+// JSON.
 //
 // The Result holds: HasChanges, from the exit status of -detailed-exitcode
 // (an output-only change is a change; for a refresh-only plan it means
@@ -34,7 +34,8 @@ type PlanOptions struct {
 // refresh-only plan, Resources are the drifted resources, Counts are zero
 // and Notes say "refresh-only: N drifted"); Fingerprint (see
 // fingerprint.go); Secrets, every value Terraform marks sensitive and
-// Options.Secrets; and Diff, the text of show, with those values masked.
+// Options.Secrets; and Diff, the text plan printed (the text show would
+// print; see plantext.go), with those values masked.
 //
 // A plan that fails returns a Result with Err set, the same error, and what
 // was known. The error is a *LockError when the state lock was held beyond
@@ -83,24 +84,21 @@ func (s *Stage) plan(ctx context.Context, po PlanOptions, res *plan.Result) erro
 		return err
 	}
 	args := planArgs(file, s.opts.VarFiles, s.opts.LockTimeout, po.RefreshOnly)
-	code, out, err := s.exec(ctx, "plan", args, nil, true)
+	log := s.log.With("cmd", "plan")
+	stdout := newPlanStdout(func(line string) { log.InfoContext(ctx, line) })
+	code, out, err := s.exec(ctx, "plan", args, stdout, false)
+	stdout.lines.Close()
 	switch {
 	case err != nil:
 		return err
 	case code == 2:
 		res.HasChanges = true
 	case code != 0:
-		return out.failure("plan", code, s.opts.LockTimeout)
+		return out.planFailure(code, s.opts.LockTimeout)
 	}
 
-	// The two shows only read the plan file: run them side by side.
-	var js, text bytes.Buffer
-	var jsErr, textErr error
-	var wg sync.WaitGroup
-	wg.Go(func() { jsErr = s.command(ctx, "show -json", showJSONArgs(file), &js) })
-	wg.Go(func() { textErr = s.command(ctx, "show", showArgs(file), &text) })
-	wg.Wait()
-	if err := errors.Join(jsErr, textErr); err != nil {
+	var js bytes.Buffer
+	if err := s.command(ctx, "show -json", showJSONArgs(file), &js); err != nil {
 		return err
 	}
 	if err := os.WriteFile(file+".json", js.Bytes(), 0o600); err != nil {
@@ -116,7 +114,12 @@ func (s *Stage) plan(ctx context.Context, po PlanOptions, res *plan.Result) erro
 	res.Outputs = maskOutputs(f.outputs, redact.New(s.opts.Secrets...))
 	res.Fingerprint = plan.Fingerprint(plan.Terraform, f.lines)
 	res.Secrets = mergeSecrets(f.secrets, s.opts.Secrets)
-	res.Diff = redact.New(res.Secrets...).String(text.String())
+	mask := redact.New(res.Secrets...)
+	text, warnings := planText(stdout.String())
+	res.Diff = mask.String(text)
+	if warnings != "" {
+		log.WarnContext(ctx, mask.String(warnings))
+	}
 	if po.RefreshOnly {
 		// Terraform's exit status counts every refreshed difference;
 		// drift is what the configuration sets (see drift.go).

@@ -39,9 +39,8 @@ func fakeStage(t *testing.T, f *fakeRunner, edit func(*Options)) (*Stage, *syncB
 
 func TestStagePlanRuns(t *testing.T) {
 	f := &fakeRunner{replies: map[string]reply{
-		"plan":       {stdout: uiLines("Plan: 1 to add"), code: 2},
+		"plan":       {stdout: "terraform_data.app: Refreshing state... [id=1]\n\n  # terraform_data.app will be created\n  + password = \"" + testPassword + "\"\n", code: 2},
 		"show -json": {stdout: string(fixture(t, "create"))},
-		"show":       {stdout: "  + password = \"" + testPassword + "\"\n  # terraform_data.app will be created\n"},
 	}}
 	s, logs := fakeStage(t, f, func(o *Options) {
 		o.VarFiles = []string{"prod.tfvars"}
@@ -55,13 +54,12 @@ func TestStagePlanRuns(t *testing.T) {
 
 	file := filepath.Join(s.opts.WorkDir, "infrastructure-prod.tfplan")
 	cmds := f.commands()
-	require.Len(t, cmds, 5)
 	assert.Equal(t, []string{
 		"init -input=false -no-color -reconfigure -backend-config=key=prod.tfstate",
 		"workspace select prod",
-		"plan -input=false -no-color -json -detailed-exitcode -lock-timeout=1m0s -out=" + file + " -var-file=prod.tfvars",
-	}, cmds[:3])
-	assert.ElementsMatch(t, []string{"show -json " + file, "show -no-color " + file}, cmds[3:])
+		"plan -input=false -no-color -detailed-exitcode -lock-timeout=1m0s -out=" + file + " -var-file=prod.tfvars",
+		"show -json " + file,
+	}, cmds, "the text comes from plan: no second show")
 	for _, c := range f.calls {
 		assert.Equal(t, s.opts.Dir, c.dir)
 		assert.Contains(t, c.env, "TF_DATA_DIR="+filepath.Join(s.opts.WorkDir, "infrastructure-prod.terraform"))
@@ -72,10 +70,10 @@ func TestStagePlanRuns(t *testing.T) {
 	assert.Equal(t, plan.Counts{Add: 6}, r.Counts)
 	assert.Equal(t, plan.Stack{Tier: "infrastructure", Environment: "prod"}, r.Stack)
 	assert.Equal(t, "terraform/prod", r.Name)
-	assert.Equal(t, "  + password = \"***\"\n  # terraform_data.app will be created\n", r.Diff)
+	assert.Equal(t, "  # terraform_data.app will be created\n  + password = \"***\"\n", r.Diff)
 	assert.Equal(t, file, s.PlanFile())
 	assert.FileExists(t, file+".json")
-	assert.Contains(t, logs.String(), `msg="Plan: 1 to add" stack=infrastructure/prod dir=terraform/prod cmd=plan`)
+	assert.Contains(t, logs.String(), `msg="terraform_data.app: Refreshing state... [id=1]" stack=infrastructure/prod dir=terraform/prod cmd=plan`)
 	assert.Contains(t, logs.String(), `msg="terraform plan done"`)
 	assert.NotContains(t, logs.String(), testPassword)
 
@@ -83,8 +81,8 @@ func TestStagePlanRuns(t *testing.T) {
 	_, err = s.Plan(t.Context(), PlanOptions{RefreshOnly: true})
 	require.NoError(t, err)
 	cmds = f.commands()
-	assert.Len(t, cmds, 8)
-	assert.Contains(t, cmds[5], "-refresh-only")
+	assert.Len(t, cmds, 6)
+	assert.Contains(t, cmds[4], "-refresh-only")
 	assert.Equal(t, file, s.PlanFile(), "a refresh-only plan replaced the plan file")
 }
 
@@ -101,12 +99,12 @@ func TestStagePlanExitCodes(t *testing.T) {
 		{name: "changes", replies: map[string]reply{"plan": {code: 2}, "show -json": {stdout: noop}}, changes: true},
 		{
 			name:    "plan fails",
-			replies: map[string]reply{"plan": {stdout: diagnosticJSON("Invalid reference", "A reference must start with a name.", "main.tf", 7) + "\n", code: 1}},
+			replies: map[string]reply{"plan": {stderr: "\nError: Invalid reference\n\n  on main.tf line 7:\n   7:   x = foo\n\nA reference must start with a name.\n", code: 1}},
 			wantErr: "terraform plan terraform/prod: exit status 1: main.tf:7: Invalid reference: A reference must start with a name.",
 		},
 		{
 			name:    "state locked",
-			replies: map[string]reply{"plan": {stdout: diagnosticJSON(lockSummary, lockDetail, "", 0) + "\n", code: 1}},
+			replies: map[string]reply{"plan": {stderr: "\nError: " + lockSummary + "\n\n" + lockDetail + "\n", code: 1}},
 			wantErr: "terraform plan terraform/prod: the state is locked by runner@ci",
 			check: func(t *testing.T, err error) {
 				var le *LockError

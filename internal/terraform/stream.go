@@ -148,10 +148,85 @@ func (o *output) failure(command string, code int, lockTimeout time.Duration) er
 		Diagnostics: append([]string(nil), o.diagnostics...),
 		Stderr:      strings.Join(o.stderr, "\n"),
 	}
+	if o.lock == nil {
+		o.lock = humanLock(o.stderr)
+	}
 	if o.lock != nil {
 		return &LockError{Timeout: lockTimeout, Info: *o.lock, Err: ce}
 	}
 	return ce
+}
+
+// planFailure returns the error of a plan run without -json: its
+// diagnostics are read back from standard error, for the same one-line form
+// as those of -json ("file:line: summary: detail").
+func (o *output) planFailure(code int, lockTimeout time.Duration) error {
+	o.mu.Lock()
+	if len(o.diagnostics) == 0 {
+		o.diagnostics = humanDiagnostics(o.stderr)
+	}
+	o.mu.Unlock()
+	return o.failure("plan", code, lockTimeout)
+}
+
+// humanDiagnostics reads the error diagnostics of standard error as
+// Terraform prints them for people without colour: "Error: summary", the
+// place ("on main.tf line 2, in ...:") and the source lines indented, then
+// the detail at the left margin (blank lines are not kept). They are shown
+// to people only; nothing is decided from them.
+func humanDiagnostics(stderr []string) []string {
+	var out []string
+	var summary, at, detail string
+	flush := func() {
+		if summary == "" {
+			return
+		}
+		line := summary
+		if at != "" {
+			line = at + ": " + line
+		}
+		if detail != "" {
+			line += ": " + detail
+		}
+		out = append(out, line)
+		summary, at, detail = "", "", ""
+	}
+	for _, l := range stderr {
+		trimmed := strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(l, "Error: "):
+			flush()
+			summary = strings.TrimPrefix(l, "Error: ")
+		case strings.HasPrefix(l, "Warning: "):
+			flush()
+		case summary == "":
+		case strings.HasPrefix(l, " "):
+			if f := strings.Fields(trimmed); at == "" && len(f) >= 4 && f[0] == "on" && f[2] == "line" {
+				at = f[1] + ":" + strings.TrimRight(f[3], ",:")
+			}
+		default:
+			detail = strings.TrimSpace(detail + " " + trimmed)
+		}
+	}
+	flush()
+	return out
+}
+
+// humanLock finds the lock diagnostic in standard error as a command
+// without -json prints it ("Error: Error acquiring the state lock", the
+// detail below, framed or not), and reads its lock record.
+func humanLock(stderr []string) *LockInfo {
+	for i, l := range stderr {
+		if strings.TrimSpace(strings.TrimLeft(l, "│╷╵ ")) == "Error: "+lockSummary {
+			var detail strings.Builder
+			for _, d := range stderr[i+1:] {
+				detail.WriteString(strings.TrimPrefix(strings.TrimPrefix(d, "│"), " ") + "\n")
+			}
+			info := parseLockInfo(detail.String())
+			return &info
+		}
+	}
+	return nil
 }
 
 // diagnosticLine renders a diagnostic on one line: "file:line: summary:

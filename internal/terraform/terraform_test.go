@@ -31,9 +31,9 @@ func TestTerraformSmoke(t *testing.T) {
 	assert.Contains(t, r.Diff, "Terraform will perform the following actions")
 	assert.Contains(t, r.Secrets, testPassword)
 	assertNoSecret(t, r, logs.String())
-	assert.Contains(t, logs.String(), `msg="Terraform 1.5.7"`)
 
 	require.NoError(t, s.Apply(t.Context(), s.PlanFile()))
+	assert.Contains(t, logs.String(), `msg="Terraform 1.5.7"`, "apply -json names the binary's version")
 	outs, err := s.Outputs(t.Context())
 	require.NoError(t, err)
 	assert.JSONEq(t, `"alpha"`, string(outs["app_name"].Value))

@@ -1,7 +1,6 @@
 package tier
 
 import (
-	"fmt"
 	"path"
 	"slices"
 	"strings"
@@ -12,14 +11,11 @@ import (
 	"github.com/tierdeploy/tierdeploy/internal/plan"
 )
 
-// ReasonAll is the reason of every stack selected with --all.
-const ReasonAll = "selected with --all"
-
 // Stack is one affected tier in one environment and why it is affected.
 type Stack struct {
 	Tier        string   `json:"tier"`
 	Environment string   `json:"environment"`
-	Reasons     []string `json:"reasons"`
+	Reasons     []Reason `json:"reasons"`
 }
 
 // Key returns the stack's identity.
@@ -86,12 +82,12 @@ func Select(in Input, loc locator) (Selection, error) {
 	}
 	order := Order(cfg)
 	envs := cfg.EnvironmentNames()
-	reasons := make(map[plan.Stack][]string)
+	reasons := make(map[plan.Stack][]Reason)
 
 	if in.All {
 		for _, t := range order {
 			for _, e := range envs {
-				reasons[plan.Stack{Tier: t.Name, Environment: e}] = []string{ReasonAll}
+				reasons[plan.Stack{Tier: t.Name, Environment: e}] = []Reason{{Kind: SelectedAll}}
 			}
 		}
 	} else if err := match(cfg, order, envs, in.Paths, loc, reasons); err != nil {
@@ -142,7 +138,7 @@ func names[T any](items []T, name func(T) string) []string {
 }
 
 // match fills reasons from the changed paths.
-func match(cfg *config.Config, order []*config.Tier, envs []string, paths []string, loc locator, reasons map[plan.Stack][]string) error {
+func match(cfg *config.Config, order []*config.Tier, envs []string, paths []string, loc locator, reasons map[plan.Stack][]Reason) error {
 	scoper := newScoper(cfg)
 	targets := make([]target, 0, len(order)*len(envs))
 	for _, t := range order {
@@ -158,7 +154,7 @@ func match(cfg *config.Config, order []*config.Tier, envs []string, paths []stri
 	for _, p := range paths {
 		if p == cfgFile {
 			for _, tg := range targets {
-				reasons[tg.key] = append(reasons[tg.key], p)
+				reasons[tg.key] = append(reasons[tg.key], Reason{Kind: ChangedPath, Path: p})
 			}
 			continue
 		}
@@ -168,7 +164,7 @@ func match(cfg *config.Config, order []*config.Tier, envs []string, paths []stri
 				continue
 			}
 			if tg.matches(p) {
-				reasons[tg.key] = append(reasons[tg.key], p)
+				reasons[tg.key] = append(reasons[tg.key], Reason{Kind: ChangedPath, Path: p})
 			}
 		}
 	}
@@ -177,9 +173,9 @@ func match(cfg *config.Config, order []*config.Tier, envs []string, paths []stri
 	if pub == nil {
 		return nil
 	}
-	reason := fmt.Sprintf("needs %s (inventory may change)", pub.Name)
+	reason := Reason{Kind: InventoryMayChange, Tier: pub.Name}
 	for _, t := range order {
-		if t.Name == pub.Name || !needs(cfg, t, pub.Name) {
+		if t.Name == pub.Name || !cfg.Needs(t, pub.Name) {
 			continue
 		}
 		for _, e := range envs {
@@ -191,27 +187,6 @@ func match(cfg *config.Config, order []*config.Tier, envs []string, paths []stri
 		}
 	}
 	return nil
-}
-
-// needs reports whether t needs the tier called name, directly or not.
-func needs(cfg *config.Config, t *config.Tier, name string) bool {
-	seen := map[string]bool{}
-	stack := slices.Clone(t.Needs)
-	for len(stack) > 0 {
-		n := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if n == name {
-			return true
-		}
-		if seen[n] {
-			continue
-		}
-		seen[n] = true
-		if dep := cfg.Tier(n); dep != nil {
-			stack = append(stack, dep.Needs...)
-		}
-	}
-	return false
 }
 
 // Order returns the tiers in dependency order, keeping the configuration's

@@ -73,7 +73,7 @@ func load(t *testing.T) *config.Config {
 func stacks(sel tier.Selection) map[string][]string {
 	out := map[string][]string{}
 	for _, s := range sel.Stacks {
-		out[s.Tier+"/"+s.Environment] = s.Reasons
+		out[s.Tier+"/"+s.Environment] = tier.Strings(s.Reasons)
 	}
 	return out
 }
@@ -197,7 +197,7 @@ func TestSelectOrderAndMatrix(t *testing.T) {
 	var order []string
 	for _, s := range sel.Stacks {
 		order = append(order, s.Tier+"/"+s.Environment)
-		require.Equal(t, []string{tier.ReasonAll}, s.Reasons)
+		require.Equal(t, []tier.Reason{{Kind: tier.SelectedAll}}, s.Reasons)
 	}
 	// infrastructure comes before project, which needs it, although the
 	// configuration lists project first; monitoring keeps its place.
@@ -215,7 +215,7 @@ func TestSelectFilters(t *testing.T) {
 	cfg := load(t)
 	sel, err := tier.Select(tier.Input{Config: cfg, All: true, Tiers: []string{"project"}, Environments: []string{"prod"}}, deps.New(repo))
 	require.NoError(t, err)
-	require.Equal(t, map[string][]string{"project/prod": {tier.ReasonAll}}, stacks(sel))
+	require.Equal(t, map[string][]string{"project/prod": {"selected with --all"}}, stacks(sel))
 
 	_, err = tier.Select(tier.Input{Config: cfg, Tiers: []string{"nope"}}, deps.New(repo))
 	require.EqualError(t, err, `tier "nope" is not in the configuration (configured: project, infrastructure, monitoring)`)
