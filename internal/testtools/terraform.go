@@ -61,6 +61,14 @@ func Terraform(t testing.TB) (path, version string) {
 	return f.path, f.version
 }
 
+// FindTerraform is Terraform without the skip: the path and version of the
+// first HashiCorp Terraform 1.11 or later on PATH, ok false when there is
+// none.
+func FindTerraform() (path, version string, ok bool) {
+	f := terraformOnce()
+	return f.path, f.version, f.path != ""
+}
+
 // terraformVersion asks a terraform binary for its version.
 func terraformVersion(bin string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
