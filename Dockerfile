@@ -1,12 +1,18 @@
 # syntax=docker/dockerfile:1
 #
-# The tierdeploy image: the tierdeploy binary, OpenTofu (and, optionally,
-# Terraform 1.5.7), git and CA certificates on Alpine. Every Go program is
-# built from source through the Go module proxy.
+# The tierdeploy image: the tierdeploy binary, one default OpenTofu release,
+# git and CA certificates on Alpine. Every Go program is built from source
+# through the Go module proxy.
 #
 #   docker build --build-arg VERSION=v1.2.3 -t tierdeploy .
 #   docker buildx build --platform linux/amd64,linux/arm64 --build-arg VERSION=v1.2.3 .
-#   docker build --build-arg WITH_TERRAFORM=true -t tierdeploy:terraform .
+#
+# The OpenTofu on PATH is what a stack runs when it asks for no version, or
+# for this release (by number, or by a constraint whose newest published
+# match it is), so the common case downloads nothing. Any other OpenTofu or Terraform release
+# a stack asks for is installed at run time, verified, into the tool cache;
+# `tierdeploy tools install` fills that cache ahead of time, in an image
+# built FROM this one (README.md, "Terraform and OpenTofu versions").
 #
 # No emulation, for any target platform: every stage that runs a command runs
 # on the build machine's own platform (--platform=$BUILDPLATFORM). Go
@@ -17,10 +23,9 @@
 # Build arguments:
 #   VERSION          the version tierdeploy reports (default dev)
 #   REVISION         the commit, for the org.opencontainers.image.revision label
-#   TOFU_VERSION     the OpenTofu release to build (default v1.10.10)
-#   WITH_TERRAFORM   true adds HashiCorp Terraform TERRAFORM_VERSION (default false)
-#   TERRAFORM_VERSION the Terraform release to build (default v1.5.7, the last
-#                    one that builds from the Go module proxy)
+#   TOFU_VERSION     the OpenTofu release to build (default v1.10.10); it
+#                    reports itself as that release (version.dev=no), which
+#                    is how tierdeploy recognizes it
 #   GOPROXY          a Go module proxy to build through (default: Go's own)
 #   GO_VERSION, ALPINE_VERSION  the base image tags
 #
@@ -44,21 +49,18 @@ ARG ALPINE_VERSION=3.22
 # repositories. Nothing runs in it.
 FROM alpine:${ALPINE_VERSION} AS base
 
-# OpenTofu (and Terraform), cross-compiled as scripts/tools/tofu.sh builds
-# them for the tests.
+# OpenTofu, cross-compiled as scripts/tools/tofu.sh builds it for the tests.
 FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-bookworm AS tools
 SHELL ["/bin/bash", "-euo", "pipefail", "-c"]
 ARG GOPROXY
 ARG TARGETOS
 ARG TARGETARCH
 ARG TOFU_VERSION=v1.10.10
-ARG WITH_TERRAFORM=false
-ARG TERRAFORM_VERSION=v1.5.7
 ENV CGO_ENABLED=0 GOFLAGS=-buildvcs=false
-# Both modules have replace directives or pins that `go install pkg@version`
-# would not honour, and go install refuses to cross-compile into a GOBIN:
-# each is built as the main module, in its module cache directory. Their
-# licenses go into the image next to the binaries.
+# The module has replace directives that `go install pkg@version` would not
+# honour, and go install refuses to cross-compile into a GOBIN: it is built
+# as the main module, in its module cache directory. Its license goes into
+# the image next to the binary.
 RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/root/.cache/go-build \
     src=$(go mod download -json "github.com/opentofu/opentofu@${TOFU_VERSION}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p') && \
@@ -67,14 +69,6 @@ RUN --mount=type=cache,target=/go/pkg/mod \
       -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" \
       -o /out/bin/tofu ./cmd/tofu && \
     install -D -m 0644 "$src/LICENSE" /out/share/licenses/opentofu/LICENSE
-RUN --mount=type=cache,target=/go/pkg/mod \
-    --mount=type=cache,target=/root/.cache/go-build \
-    if [ "$WITH_TERRAFORM" = true ]; then \
-      src=$(go mod download -json "github.com/hashicorp/terraform@${TERRAFORM_VERSION}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p') && \
-      test -n "$src" && \
-      GOOS="$TARGETOS" GOARCH="$TARGETARCH" go -C "$src" build -trimpath -ldflags "-s -w" -o /out/bin/terraform . && \
-      install -D -m 0644 "$src/LICENSE" /out/share/licenses/terraform/LICENSE; \
-    fi
 
 # tierdeploy itself, cross-compiled.
 FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-bookworm AS build

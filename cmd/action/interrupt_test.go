@@ -23,12 +23,17 @@ var controlPlane kubetest.Shared
 
 // TestMain lets the test binary act as tierdeploy for tests that need a
 // separate process (to signal it), and stops the control plane at the end.
+// The control plane also authenticates EKS tokens (see eks_e2e_test.go),
+// so that one serves every test.
 func TestMain(m *testing.M) {
 	if os.Getenv("TIERDEPLOY_TEST_MAIN") == "1" {
 		main()
 		return
 	}
-	os.Exit(controlPlane.Run(m))
+	stop := startEKS()
+	code := controlPlane.Run(m)
+	stop()
+	os.Exit(code)
 }
 
 // TestApplyInterrupted kills an apply in the middle of a Terraform apply:

@@ -20,6 +20,10 @@ type Deps struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
+	// LookupEnv reads the environment variables that set values name
+	// ({env.NAME}), telling an empty one from an unset one; nil means
+	// Getenv, where empty counts as unset.
+	LookupEnv func(string) (string, bool)
 	// Git returns a git runner for the repository at dir.
 	Git func(dir string) GitRunner
 	// Tools finds the terraform binary and builds the stages.
@@ -52,7 +56,8 @@ func commands() []command {
 		{"apply", "apply the stacks changed since their last apply, in order", runApply},
 		{"drift", "look for drift in every stack and keep one issue per drifting stack", runDrift},
 		{"inventory", "get, put, diff or list the versions of an environment's inventory", simple(runInventory)},
-		{"version", "print the version and the terraform binary in use", simple(runVersion)},
+		{"tools", "install the Terraform and OpenTofu releases the stacks ask for (tools install)", simple(runTools)},
+		{"version", "print the version and the Terraform or OpenTofu release of each stack", simple(runVersion)},
 	}
 }
 
@@ -131,6 +136,8 @@ Global flags:
   --platform NAME      auto, local, github or gitlab (default auto)
   --log-format FORMAT  text or json (default text)
   --verbose            show every stack's tool output on a terminal
+  --tool-mirror URL    install Terraform and OpenTofu from this mirror (or TIERDEPLOY_TOOL_MIRROR)
+  --offline            install nothing: use the tool cache and PATH (or TIERDEPLOY_OFFLINE=true)
 
 Run "tierdeploy <command> -h" for the flags of a command.
 Exit codes: 0 success, 1 an operation failed, 2 changes or drift present, 3 bad input.

@@ -26,11 +26,15 @@ func (f fakeTools) FindTerraform(context.Context, deploy.BinaryRequest) (deploy.
 	return f.bin, nil
 }
 
+func (f fakeTools) SelectTerraform(context.Context, deploy.BinaryRequest) (deploy.Binary, error) {
+	return f.bin, nil
+}
+
 func (f fakeTools) NewTerraform(spec deploy.TerraformSpec) (deploy.TerraformStage, error) {
 	return f.newTerraform(spec)
 }
 
-func (f fakeTools) NewHelm(spec deploy.HelmSpec) (deploy.HelmStage, error) {
+func (f fakeTools) NewHelm(_ context.Context, spec deploy.HelmSpec) (deploy.HelmStage, error) {
 	if f.newHelm == nil {
 		return nil, deploy.ErrNoHelm
 	}
@@ -244,14 +248,14 @@ func TestCommandLine(t *testing.T) {
 		stderr string // substring
 	}{
 		{name: "no command", args: nil, code: ExitInput, stderr: "tierdeploy: no command given"},
-		{name: "unknown command", args: []string{"deploy"}, code: ExitInput, stderr: `unknown command "deploy" (commands: validate, detect, plan, apply, drift, inventory, version)`},
+		{name: "unknown command", args: []string{"deploy"}, code: ExitInput, stderr: `unknown command "deploy" (commands: validate, detect, plan, apply, drift, inventory, tools, version)`},
 		{name: "help", args: []string{"help"}, code: 0, stdout: "Usage: tierdeploy [global flags] <command> [flags]"},
 		{name: "command help", args: []string{"detect", "-h"}, code: 0, stdout: "-format format"},
 		{name: "bad flag", args: []string{"detect", "--colour"}, code: ExitInput, stderr: "detect: flag provided but not defined: -colour (see tierdeploy detect -h)"},
 		{name: "positional argument", args: []string{"validate", "extra"}, code: ExitInput, stderr: `validate: unexpected argument "extra"`},
 		{name: "bad platform", args: []string{"--platform", "jenkins", "version"}, code: ExitInput, stderr: `--platform must be auto, local, github or gitlab, not "jenkins"`},
 		{name: "bad format", args: []string{"--chdir", ".", "detect", "--all", "--format", "yaml"}, code: ExitInput, stderr: `--format must be text or json, not "yaml"`},
-		{name: "version", args: []string{"version"}, code: 0, stdout: "terraform: /opt/bin/tofu (OpenTofu v1.10.10)"},
+		{name: "version", args: []string{"version"}, code: 0, stdout: "terraform: OpenTofu v1.10.10 at /opt/bin/tofu"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -28,7 +28,8 @@ func runApply(ctx context.Context, a *invocation) (result, error) {
 	fs.BoolVar(&o.requireReviewed, "require-reviewed", false, "apply a stack only when its fresh plan is the plan reviewed on the merged pull or merge request")
 	registerParallelism(fs, &o.parallelism, "apply at most `n` independent stacks at once")
 	fs.StringVar(&o.reportFile, "report", "", "also write the report to `file`")
-	if err := a.parse(fs, "apply [--tier T]... [--environment E]... [--base REV] [--head REV] [--all] [--require-reviewed] [--parallelism N]"); err != nil {
+	a.registerKubeContext(fs)
+	if err := a.parse(fs, "apply [--tier T]... [--environment E]... [--base REV] [--head REV] [--all] [--require-reviewed] [--parallelism N] [--kube-context CONTEXT]"); err != nil {
 		return result{}, err
 	}
 	sess, err := a.stageSession(ctx)
@@ -68,6 +69,10 @@ func runApply(ctx context.Context, a *invocation) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	flow, err := a.flowDeps(cfg, con)
+	if err != nil {
+		return result{}, err
+	}
 	work, err := newWorkDir()
 	if err != nil {
 		return result{}, err
@@ -88,7 +93,7 @@ func runApply(ctx context.Context, a *invocation) (result, error) {
 	defer stopWatching()
 
 	ap := &deploy.Apply{
-		Deps: a.flowDeps(cfg, con), Store: store, Claims: held, Host: lazyHost{sess}, Detector: detector{a: a, cfg: cfg},
+		Deps: flow, Store: store, Claims: held, Host: lazyHost{sess}, Detector: detector{a: a, cfg: cfg},
 		Environments: envs, Tiers: o.sel.tiers, All: o.sel.all, Detected: d.Selection.Stacks, Commit: head,
 		RequireReviewed: o.requireReviewed, ReviewedCommit: sess.ev.HeadSHA, RunURL: runLink(sess, a.deps.Getenv),
 		Parallelism: o.parallelism, WorkDir: work.dir, PluginCacheDir: a.pluginCache(work),

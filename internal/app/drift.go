@@ -22,7 +22,8 @@ func runDrift(ctx context.Context, a *invocation) (result, error) {
 	registerParallelism(fs, parallelism, "check at most `n` stacks at once")
 	reportFile := fs.String("report", "", "also write the summary to `file`")
 	noIssues := fs.Bool("no-issues", false, "do not open, update or close drift issues")
-	if err := a.parse(fs, "drift [--tier T]... [--environment E]... [--parallelism N] [--no-issues]"); err != nil {
+	a.registerKubeContext(fs)
+	if err := a.parse(fs, "drift [--tier T]... [--environment E]... [--parallelism N] [--no-issues] [--kube-context CONTEXT]"); err != nil {
 		return result{}, err
 	}
 	if _, err := a.stageSession(ctx); err != nil {
@@ -38,7 +39,8 @@ func runDrift(ctx context.Context, a *invocation) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	dr := &deploy.Drift{Stacks: sel.Stacks, Commit: a.commit(ctx, cfg, "HEAD"), Parallelism: *parallelism}
+	commit, head := a.commit(ctx, cfg, "HEAD")
+	dr := &deploy.Drift{Stacks: sel.Stacks, Commit: commit, Head: head, Parallelism: *parallelism}
 	for i := range dr.Stacks {
 		dr.Stacks[i].Reasons = []tier.Reason{{Kind: tier.Scheduled}}
 	}
@@ -56,7 +58,9 @@ func runDrift(ctx context.Context, a *invocation) (result, error) {
 	defer work.remove()
 	dr.WorkDir, dr.PluginCacheDir = work.dir, a.pluginCache(work)
 
-	dr.Deps = a.flowDeps(cfg, con)
+	if dr.Deps, err = a.flowDeps(cfg, con); err != nil {
+		return result{}, err
+	}
 	out, err := dr.Run(ctx)
 	con.Close()
 	if err != nil {

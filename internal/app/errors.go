@@ -84,18 +84,22 @@ func exitCode(r result, err error) int {
 
 // badInput reports whether err was caused by bad input: the command line,
 // the configuration, the CI event, an invalid inventory document or apply
-// record, or a file from the repository over the decoding limits.
+// record, a file from the repository over the decoding limits, a set value
+// whose placeholder has no value (an environment variable the job does not
+// set), or a Terraform or OpenTofu version that cannot be had as asked.
 func badInput(err error) bool {
 	var (
 		usage    *UsageError
 		cfgErrs  *config.Errors
 		unknown  *tier.UnknownError
 		revision *changes.RevisionError
+		version  *deploy.RequestError
+		set      *config.SetError
 	)
-	return errors.As(err, &usage) || errors.As(err, &cfgErrs) || errors.As(err, &unknown) ||
+	return errors.As(err, &usage) || errors.As(err, &cfgErrs) || errors.As(err, &unknown) || errors.As(err, &set) ||
 		errors.Is(err, config.ErrNotFound) || errors.As(err, &revision) ||
 		errors.Is(err, event.ErrInput) || errors.Is(err, inventory.ErrInvalid) ||
-		errors.Is(err, yamlbound.ErrBound)
+		errors.Is(err, yamlbound.ErrBound) || errors.As(err, &version)
 }
 
 // firstInputError returns the first failure, in stack order, caused by bad

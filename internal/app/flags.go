@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,6 +18,10 @@ type globals struct {
 	platform  string
 	logFormat string
 	verbose   bool
+	// toolMirror and offline say where Terraform and OpenTofu releases come
+	// from; each wins over its environment variable and the configuration.
+	toolMirror string
+	offline    optionalBool
 }
 
 func (g *globals) register(fs *flag.FlagSet) {
@@ -25,6 +30,8 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.platform, "platform", g.platform, "`platform`: auto, local, github or gitlab")
 	fs.StringVar(&g.logFormat, "log-format", g.logFormat, "log `format`: text or json")
 	fs.BoolVar(&g.verbose, "verbose", g.verbose, "show every stack's tool output on a terminal")
+	fs.StringVar(&g.toolMirror, "tool-mirror", g.toolMirror, "install Terraform and OpenTofu releases from the mirror at `URL` (empty: TIERDEPLOY_TOOL_MIRROR, else terraform.mirror)")
+	fs.Var(&g.offline, "offline", "install nothing: Terraform and OpenTofu come from the tool cache or PATH (default: TIERDEPLOY_OFFLINE, else terraform.offline)")
 }
 
 func (g *globals) check() error {
@@ -66,6 +73,8 @@ type invocation struct {
 	log     *slog.Logger
 	// sess is the platform session, once the command asked for it.
 	sess *session
+	// kubeContext is --kube-context (plan, apply, drift).
+	kubeContext string
 }
 
 // parse parses the command's flags (and the global ones again, so they may
@@ -86,8 +95,36 @@ func (a *invocation) parse(fs *flag.FlagSet, usage string) error {
 		return usagef("%s: unexpected argument %q (see tierdeploy %s -h)", a.name, fs.Arg(0), a.name)
 	}
 	a.log = newLogger(a.deps.Stderr, a.globals.logFormat)
+	if err := a.checkKubeContext(); err != nil {
+		return err
+	}
 	return a.globals.check()
 }
+
+// optionalBool is a boolean flag that knows whether it was given, so that
+// --offline=false overrides the environment and the configuration.
+type optionalBool struct {
+	set, value bool
+}
+
+func (b *optionalBool) String() string {
+	if b == nil || !b.set {
+		return ""
+	}
+	return strconv.FormatBool(b.value)
+}
+
+func (b *optionalBool) Set(v string) error {
+	x, err := strconv.ParseBool(v)
+	if err != nil {
+		return errors.New("must be true or false")
+	}
+	b.set, b.value = true, x
+	return nil
+}
+
+// IsBoolFlag lets --offline stand alone.
+func (b *optionalBool) IsBoolFlag() bool { return true }
 
 // listFlag collects a repeatable flag; commas also separate values.
 type listFlag []string

@@ -43,13 +43,22 @@ func (a *invocation) newConsole(title string) *console.Console {
 	return c
 }
 
-// flowDeps returns what every flow needs.
-func (a *invocation) flowDeps(cfg *config.Config, c *console.Console) deploy.Deps {
-	d := deploy.Deps{Config: cfg, Tools: a.deps.Tools, Log: a.log, Now: time.Now}
+// flowDeps returns what every flow needs. An error is a bad tool source
+// setting (see toolchain).
+func (a *invocation) flowDeps(cfg *config.Config, c *console.Console) (deploy.Deps, error) {
+	tools, err := a.toolchain(cfg)
+	if err != nil {
+		return deploy.Deps{}, err
+	}
+	d := deploy.Deps{Config: cfg, Tools: tools, Log: a.log, Now: time.Now,
+		LookupEnv: a.lookupEnv, KubeContext: a.kubeContext}
+	if a.sess != nil && a.sess.runner != nil {
+		d.Masker = a.sess.runner
+	}
 	if c != nil {
 		d.Console = consoleAdapter{c}
 	}
-	return d
+	return d, nil
 }
 
 // workDir is a run's directory for plan files and data directories,

@@ -248,7 +248,11 @@ func (a *invocation) currentOutputsDocument(ctx context.Context, cfg *config.Con
 		return nil, err
 	}
 	defer work.remove()
-	return deploy.CurrentInventory(ctx, a.flowDeps(cfg, nil), env, work.dir, a.pluginCache(work))
+	flow, err := a.flowDeps(cfg, nil)
+	if err != nil {
+		return nil, err
+	}
+	return deploy.CurrentInventory(ctx, flow, env, work.dir, a.pluginCache(work))
 }
 
 func (a *invocation) printChange(c inventory.Change, what string, ro inventory.RenderOptions, format string) error {

@@ -26,7 +26,8 @@ func runPlan(ctx context.Context, a *invocation) (result, error) {
 	fs.StringVar(&o.reportFile, "report", "", "write the report to `file` instead of standard output")
 	fs.BoolVar(&o.detailedExitcode, "detailed-exitcode", false, "exit 2 when any stack has changes")
 	registerParallelism(fs, &o.parallelism, "plan at most `n` stacks at once")
-	if err := a.parse(fs, "plan [--tier T]... [--environment E]... [--base REV] [--head REV] [--all] [--report FILE] [--detailed-exitcode] [--parallelism N]"); err != nil {
+	a.registerKubeContext(fs)
+	if err := a.parse(fs, "plan [--tier T]... [--environment E]... [--base REV] [--head REV] [--all] [--report FILE] [--detailed-exitcode] [--parallelism N] [--kube-context CONTEXT]"); err != nil {
 		return result{}, err
 	}
 	sess, err := a.stageSession(ctx)
@@ -47,7 +48,8 @@ func runPlan(ctx context.Context, a *invocation) (result, error) {
 		return result{}, err
 	}
 	a.log.Info("stacks selected", "count", len(d.Selection.Stacks))
-	p := &deploy.Plan{Stacks: d.Selection.Stacks, Commit: a.commit(ctx, cfg, d.Head), Parallelism: o.parallelism}
+	commit, head := a.commit(ctx, cfg, d.Head)
+	p := &deploy.Plan{Stacks: d.Selection.Stacks, Commit: commit, Head: head, Parallelism: o.parallelism}
 	if sess.ev.Fork {
 		a.log.Warn("the change comes from a fork: the inventory store is not read (it needs secrets); dependent tiers are planned against an empty inventory")
 	} else if a.deps.NewStore != nil && len(p.Stacks) > 0 && cfg.Publisher() != nil {
@@ -64,7 +66,9 @@ func runPlan(ctx context.Context, a *invocation) (result, error) {
 	defer work.remove()
 	p.WorkDir, p.PluginCacheDir = work.dir, a.pluginCache(work)
 
-	p.Deps = a.flowDeps(cfg, con)
+	if p.Deps, err = a.flowDeps(cfg, con); err != nil {
+		return result{}, err
+	}
 	out, err := p.Run(ctx)
 	con.Close()
 	if err != nil {
@@ -85,23 +89,24 @@ func runPlan(ctx context.Context, a *invocation) (result, error) {
 }
 
 // commit returns the commit the report is for: the head revision, or HEAD
-// (marked when the working tree has changes).
-func (a *invocation) commit(ctx context.Context, cfg *config.Config, head string) string {
+// (marked when the working tree has changes); and its full hash, which
+// set values' {commit} stands for (empty when it cannot be resolved).
+func (a *invocation) commit(ctx context.Context, cfg *config.Config, head string) (report, sha string) {
 	rev := head
 	if rev == "" {
 		rev = "HEAD"
 	}
 	out, err := a.deps.Git(cfg.Root).Git(ctx, "rev-parse", "--verify", "--end-of-options", rev+"^{commit}")
 	if err != nil {
-		return rev
+		return rev, ""
 	}
-	sha := strings.TrimSpace(string(out))
+	sha = strings.TrimSpace(string(out))
 	if head == "" {
 		if st, err := a.deps.Git(cfg.Root).Git(ctx, "status", "--porcelain", "--untracked-files=normal", "--", "."); err == nil && len(strings.TrimSpace(string(st))) > 0 {
-			return sha + " (with uncommitted changes)"
+			return sha + " (with uncommitted changes)", sha
 		}
 	}
-	return sha
+	return sha, sha
 }
 
 // writeFileAtomic writes data to path through a temporary file in the same

@@ -81,6 +81,9 @@ func (a *Apply) Run(ctx context.Context) (*Outcome, error) {
 	if err := r.checkStored(ctx, stacks); err != nil {
 		return nil, err
 	}
+	if err := r.chooseBinaries(ctx, stacks); err != nil {
+		return nil, err
+	}
 	ap := &applier{run: r, store: a.Store, claims: a.Claims, records: recs, commit: a.Commit, runURL: a.RunURL, published: map[string]publication{}}
 	if a.RequireReviewed {
 		if ap.reviewed, err = a.reviewedFingerprints(ctx); err != nil {

@@ -39,11 +39,26 @@ var ErrNoHelm = errors.New("Helm stages are not available in this build")
 // Toolchain finds the binaries the stages run and builds the stages
 // (cmd/action wires internal/terraform and internal/helm).
 type Toolchain interface {
-	// FindTerraform resolves the terraform or tofu binary a request asks
-	// for (see BinaryRequest).
+	// SelectTerraform decides which terraform or tofu binary a request
+	// runs without installing anything (Binary.Path is empty for a release
+	// still to be installed). The flows call it for every stack before any
+	// runs; an error wrapping a *RequestError means the request cannot be
+	// had as written.
+	SelectTerraform(ctx context.Context, req BinaryRequest) (Binary, error)
+	// FindTerraform returns the terraform or tofu binary a request asks
+	// for, installing it first when needed (see BinaryRequest).
 	FindTerraform(ctx context.Context, req BinaryRequest) (Binary, error)
 	NewTerraform(spec TerraformSpec) (TerraformStage, error)
-	NewHelm(spec HelmSpec) (HelmStage, error)
+	// NewHelm builds a Helm release stage; with a cluster: block it also
+	// makes the cluster's token source, which may read the AWS
+	// configuration.
+	NewHelm(ctx context.Context, spec HelmSpec) (HelmStage, error)
+}
+
+// Masker registers a secret with the CI runner, which then hides it in the
+// rest of the job log (GitHub's ::add-mask::).
+type Masker interface {
+	AddMask(secret string) error
 }
 
 // InventoryReader reads an environment's current inventory.
@@ -116,4 +131,15 @@ type Deps struct {
 	Now func() time.Time
 	// Checks runs after a stack is planned (plan and apply); nil runs none.
 	Checks Checker
+	// LookupEnv reads the environment variables that the releases' set
+	// values name ({env.NAME}), as os.LookupEnv does; nil means none is
+	// set. The flows read no other environment.
+	LookupEnv func(name string) (string, bool)
+	// Masker registers the secrets of set values as soon as they are
+	// expanded, before any log line could hold one; nil registers none.
+	Masker Masker
+	// KubeContext, when set, replaces the kube_context of every
+	// environment for the Helm releases of stacks without a cluster:
+	// block (--kube-context).
+	KubeContext string
 }

@@ -14,11 +14,15 @@
 // in package tier; a stack selected only because the inventory may change
 // is skipped on its kind, never on its words.
 //
-// Every flow goes through the same steps: the stacks are scheduled in
-// dependency order (each after the stacks it needs, independent ones in
-// parallel), each stack's stages are built in one place (run.stages: the
-// binary from one BinaryRequest per stack, directories, variables files,
-// the inventory, the cluster), planned, checked (Checker, the per-stack
+// Every flow goes through the same steps: before any stack runs, the
+// Terraform or OpenTofu release of every stack is chosen
+// (Toolchain.SelectTerraform; a version that cannot be had as asked, a
+// *RequestError, stops the run with a *VersionError); the stacks are
+// scheduled in dependency order (each after the stacks it needs,
+// independent ones in parallel), each stack's stages are built in one place
+// (run.stages: the binary from one BinaryRequest per stack, installed when
+// needed, directories, variables files, the inventory, the cluster),
+// planned, checked (Checker, the per-stack
 // hook after planning) and, for apply, applied. PlanPublication,
 // ApplyPublication and DriftPublication render an outcome into a
 // Publication, and Publisher.Publish hands it to every place it goes in one

@@ -17,8 +17,11 @@ type Drift struct {
 	Inventory InventoryReader
 
 	Stacks []tier.Stack
-	// Commit is the commit checked.
+	// Commit is the commit checked, as the report names it; Head is its
+	// full hash, which {commit} in set values stands for (empty means
+	// Commit).
 	Commit      string
+	Head        string
 	Parallelism int
 	// WorkDir holds the run's plan files (the caller removes it);
 	// PluginCacheDir is the provider plugin cache.
@@ -33,7 +36,13 @@ func (d *Drift) Run(ctx context.Context) (*Outcome, error) {
 		return nil, errors.New("drift: no work directory")
 	}
 	r := newRun(d.Deps, CommandDrift, d.Commit, d.WorkDir, d.PluginCacheDir, d.Inventory)
+	if d.Head != "" {
+		r.head = d.Head
+	}
 	if err := r.checkStored(ctx, d.Stacks); err != nil {
+		return nil, err
+	}
+	if err := r.chooseBinaries(ctx, d.Stacks); err != nil {
 		return nil, err
 	}
 	r.begin(d.Stacks)

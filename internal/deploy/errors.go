@@ -3,6 +3,8 @@ package deploy
 import (
 	"fmt"
 	"strings"
+
+	"github.com/tierdeploy/tierdeploy/internal/plan"
 )
 
 // StacksFailedError means some stacks failed; their errors are in the
@@ -121,3 +123,50 @@ func (e *ReviewError) Error() string {
 }
 
 func (e *ReviewError) Unwrap() error { return e.Err }
+
+// RequestError means a stack asks for a Terraform or OpenTofu version that
+// cannot be had as written: a version file or constraint that does not
+// parse, a version that is not published, a platform no release is made
+// for. It is bad input: the configuration or the repository must change.
+// A Toolchain returns it; Err says what and where, in one sentence.
+type RequestError struct {
+	Err error
+}
+
+func (e *RequestError) Error() string { return e.Err.Error() }
+
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// VersionError means stacks ask for versions that cannot be had (each a
+// *RequestError); the flows find it before any stack runs.
+type VersionError struct {
+	Problems []VersionProblem
+}
+
+// VersionProblem is one request that cannot be had, and the stacks that
+// make it.
+type VersionProblem struct {
+	Stacks []plan.Stack
+	Err    error
+}
+
+func (e *VersionError) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		names := make([]string, len(p.Stacks))
+		for j, s := range p.Stacks {
+			names[j] = s.String()
+		}
+		lines[i] = strings.Join(names, ", ") + ": " + p.Err.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap returns the problems' errors.
+func (e *VersionError) Unwrap() []error {
+	out := make([]error, len(e.Problems))
+	for i, p := range e.Problems {
+		out[i] = p.Err
+	}
+	return out
+}

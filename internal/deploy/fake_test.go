@@ -67,6 +67,7 @@ func (f *fakeHelm) Drift(ctx context.Context) (plan.Result, error) { return call
 
 type fakeTools struct {
 	find         func(ctx context.Context, req BinaryRequest) (Binary, error)
+	choose       func(ctx context.Context, req BinaryRequest) (Binary, error)
 	newTerraform func(spec TerraformSpec) (TerraformStage, error)
 	newHelm      func(spec HelmSpec) (HelmStage, error)
 }
@@ -78,11 +79,18 @@ func (f *fakeTools) FindTerraform(ctx context.Context, req BinaryRequest) (Binar
 	return f.find(ctx, req)
 }
 
+func (f *fakeTools) SelectTerraform(ctx context.Context, req BinaryRequest) (Binary, error) {
+	if f.choose == nil {
+		return Binary{Version: "OpenTofu 1.10.10", Location: "on PATH"}, nil
+	}
+	return f.choose(ctx, req)
+}
+
 func (f *fakeTools) NewTerraform(spec TerraformSpec) (TerraformStage, error) {
 	return f.newTerraform(spec)
 }
 
-func (f *fakeTools) NewHelm(spec HelmSpec) (HelmStage, error) {
+func (f *fakeTools) NewHelm(_ context.Context, spec HelmSpec) (HelmStage, error) {
 	if f.newHelm == nil {
 		return nil, ErrNoHelm
 	}

@@ -81,6 +81,10 @@ type StackOutcome struct {
 	// Checks are the results of the checks run after planning.
 	Checks   []Check
 	Duration time.Duration
+	// Tool is the Terraform or OpenTofu release the stack's Terraform stage
+	// ran and why it was chosen (Binary.Choice); empty when the stack has
+	// no Terraform stage or did not get as far.
+	Tool string
 
 	// predictedOutputs are the plan's output changes, from which dependent
 	// stacks' inventory is predicted.

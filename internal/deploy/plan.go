@@ -21,6 +21,10 @@ type Plan struct {
 	Stacks []tier.Stack
 	// Commit is the commit planned, as the report names it.
 	Commit string
+	// Head is the full hash of the commit planned (the pull or merge
+	// request's head), which {commit} in set values stands for; empty
+	// means Commit.
+	Head string
 	// Parallelism is how many stacks are planned at once.
 	Parallelism int
 	// WorkDir holds the run's plan files and data directories, outside the
@@ -37,7 +41,13 @@ func (p *Plan) Run(ctx context.Context) (*Outcome, error) {
 		return nil, errors.New("plan: no work directory")
 	}
 	r := newRun(p.Deps, CommandPlan, p.Commit, p.WorkDir, p.PluginCacheDir, p.Inventory)
+	if p.Head != "" {
+		r.head = p.Head
+	}
 	if err := r.checkStored(ctx, p.Stacks); err != nil {
+		return nil, err
+	}
+	if err := r.chooseBinaries(ctx, p.Stacks); err != nil {
 		return nil, err
 	}
 	r.begin(p.Stacks)

@@ -55,7 +55,7 @@ const stepKind plan.Kind = "tierdeploy"
 // stages (Err) is shown as a row of its own, named for the step that
 // failed ("inventory", "apply record", "checks").
 func stackReport(o *StackOutcome) report.StackReport {
-	sr := report.StackReport{Stack: o.Stack.Key(), Reasons: tier.Strings(o.Stack.Reasons), Results: o.Results}
+	sr := report.StackReport{Stack: o.Stack.Key(), Reasons: tier.Strings(o.Stack.Reasons), Results: o.Results, Tool: o.Tool}
 	if o.Skip != nil {
 		sr.Skipped = o.Skip.String()
 	}

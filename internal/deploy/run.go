@@ -24,10 +24,20 @@ type run struct {
 	cache   string
 	// commit is the commit the run is for, as stages may use it.
 	commit string
-	inv    *inventories
+	// head is the full hash of that commit, which the {commit}
+	// placeholder of set values stands for.
+	head string
+	inv  *inventories
 
 	binMu sync.Mutex
 	bins  map[BinaryRequest]*binaryResult
+	// used is the choice of binary of each stack whose Terraform stage was
+	// built (Binary.Choice), for the report.
+	used map[plan.Stack]string
+
+	// masked are the secrets registered with the CI runner.
+	maskMu sync.Mutex
+	masked map[string]bool
 }
 
 type binaryResult struct {
@@ -37,8 +47,8 @@ type binaryResult struct {
 }
 
 func newRun(d Deps, cmd Command, commit, workDir, cache string, reader InventoryReader) *run {
-	r := &run{Deps: d, cmd: cmd, commit: commit, workDir: workDir, cache: cache, log: d.Log, now: d.Now,
-		inv: newInventories(reader), bins: map[BinaryRequest]*binaryResult{}}
+	r := &run{Deps: d, cmd: cmd, commit: commit, head: commit, workDir: workDir, cache: cache, log: d.Log, now: d.Now,
+		inv: newInventories(reader), bins: map[BinaryRequest]*binaryResult{}, used: map[plan.Stack]string{}, masked: map[string]bool{}}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}
@@ -76,6 +86,7 @@ func (r *run) do(ctx context.Context, s tier.Stack, before []*StackOutcome, body
 	r.console.Started(key)
 	body(ctx, out)
 	out.Duration = r.now().Sub(start)
+	out.Tool = r.toolOf(key)
 	attrs := []any{"duration", out.Duration.Round(time.Millisecond), "changes", out.HasChanges(), "failed", out.Failed()}
 	if out.Skip != nil {
 		attrs = append(attrs, "skipped", string(out.Skip.Reason))

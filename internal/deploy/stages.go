@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/tierdeploy/tierdeploy/internal/config"
@@ -42,6 +43,9 @@ type releaseStage struct {
 	release config.Release
 	stage   HelmStage
 	err     error
+	// secrets are the values of the secret variables its set entries
+	// read, in its Results' Secrets whatever happens.
+	secrets []string
 }
 
 // stages builds a stack's stages from the configuration and the inventory:
@@ -56,18 +60,40 @@ func (r *run) stages(ctx context.Context, s tier.Stack, in stagesInput) *stackSt
 		st.tfName = config.Expand(tf.Dir, s.Environment)
 		st.terraform, st.tfErr = r.terraformStage(ctx, s, t, in)
 	}
-	kube := ""
-	if e := r.Config.Environment(s.Environment); e != nil {
+	if len(t.Helm) == 0 {
+		return st
+	}
+	// A cluster: block reaches the cluster without a kubeconfig; the
+	// others use --kube-context, else the environment's kube_context.
+	target, clusterErr := r.cluster(s, in)
+	kube := r.KubeContext
+	if e := r.Config.Environment(s.Environment); kube == "" && e != nil {
 		kube = e.KubeContext
+	}
+	if block, _ := r.Config.ClusterFor(s.Tier, s.Environment); block != nil {
+		kube = ""
 	}
 	for _, rel := range t.ReleaseOrder() {
 		rel = rel.Expanded(s.Environment)
-		stage, err := r.Tools.NewHelm(HelmSpec{
-			Stack: s.Key(), Release: rel, Root: r.Config.Root, KubeContext: kube,
-			Inventory: in.inventory, KnownAfterApply: in.knownAfterApply,
-			WorkDir: filepath.Join(r.workDir, "helm"), Log: log,
-		})
-		st.releases = append(st.releases, releaseStage{release: rel, stage: stage, err: err})
+		rs := releaseStage{release: rel}
+		set, err := rel.ExpandSet(config.Vars{Environment: s.Environment, Commit: r.head, LookupEnv: r.LookupEnv})
+		for _, e := range set {
+			rs.secrets = append(rs.secrets, e.SecretValues...)
+		}
+		r.mask(rs.secrets)
+		switch {
+		case err != nil:
+			rs.err = err
+		case clusterErr != nil:
+			rs.err = clusterErr
+		default:
+			rs.stage, rs.err = r.Tools.NewHelm(ctx, HelmSpec{
+				Stack: s.Key(), Release: rel, Root: r.Config.Root, KubeContext: kube, Cluster: target, Set: set,
+				Inventory: in.inventory, KnownAfterApply: in.knownAfterApply,
+				WorkDir: filepath.Join(r.workDir, "helm"), Log: log,
+			})
+		}
+		st.releases = append(st.releases, rs)
 	}
 	return st
 }
@@ -77,10 +103,11 @@ func (r *run) stages(ctx context.Context, s tier.Stack, in stagesInput) *stackSt
 // in the run's work directory (never in the repository: environments share
 // stage directories).
 func (r *run) terraformStage(ctx context.Context, s tier.Stack, t *config.Tier, in stagesInput) (TerraformStage, error) {
-	bin, err := r.terraformBinary(ctx, r.binaryRequest(s, t))
+	bin, err := r.terraformBinary(ctx, binaryRequest(r.Config, s, t))
 	if err != nil {
 		return nil, err
 	}
+	r.usedBinary(s, bin)
 	tf := t.Terraform
 	rel := config.Expand(tf.Dir, s.Environment)
 	spec := TerraformSpec{
@@ -112,14 +139,29 @@ func (r *run) terraformStage(ctx context.Context, s tier.Stack, t *config.Tier, 
 	return r.Tools.NewTerraform(spec)
 }
 
-// binaryRequest says which terraform binary a stack's Terraform runs.
-func (r *run) binaryRequest(s tier.Stack, t *config.Tier) BinaryRequest {
-	return BinaryRequest{Configured: r.Config.Terraform.Binary, Version: t.Terraform.Version,
-		Dir: config.Expand(t.Terraform.Dir, s.Environment)}
+// binaryRequest says which terraform binary a stack's Terraform runs: the
+// one place a request is built, for the flows, `tierdeploy version` and
+// `tierdeploy tools install`.
+func binaryRequest(cfg *config.Config, s tier.Stack, t *config.Tier) BinaryRequest {
+	req := BinaryRequest{Configured: cfg.Terraform.Binary, Version: t.Terraform.Version,
+		Root: cfg.Root, ConfigFile: cfg.File, Dir: config.Expand(t.Terraform.Dir, s.Environment)}
+	if p, ok := cfg.Position("terraform.binary"); ok {
+		req.ConfiguredLine = p.Line
+	}
+	for i := range cfg.Tiers {
+		if &cfg.Tiers[i] != t {
+			continue
+		}
+		if p, ok := cfg.Position(fmt.Sprintf("tiers[%d].terraform.version", i)); ok {
+			req.VersionLine = p.Line
+		}
+	}
+	return req
 }
 
-// terraformBinary resolves a binary, once per distinct request in a run
-// (stacks of one directory and version share it).
+// terraformBinary resolves a binary, installing it when needed, once per
+// distinct request in a run (stacks of one directory and version share
+// it).
 func (r *run) terraformBinary(ctx context.Context, req BinaryRequest) (Binary, error) {
 	r.binMu.Lock()
 	b, ok := r.bins[req]
@@ -131,7 +173,8 @@ func (r *run) terraformBinary(ctx context.Context, req BinaryRequest) (Binary, e
 	b.once.Do(func() {
 		b.bin, b.err = r.Tools.FindTerraform(ctx, req)
 		if b.err == nil {
-			r.log.Info("using terraform", "binary", b.bin.Path, "version", b.bin.Version, "dir", req.Dir)
+			r.log.Info("using terraform", "binary", b.bin.Path, "version", b.bin.Version, "dir", req.Dir,
+				"choice", b.bin.Choice, "location", b.bin.Location)
 		}
 	})
 	return b.bin, b.err
@@ -181,7 +224,7 @@ func (st *stackStages) planTerraform(ctx context.Context, refreshOnly bool) plan
 // helmStep runs one step (plan, apply or drift) of a release; a failure is
 // in the Result.
 func (st *stackStages) helmStep(ctx context.Context, rs releaseStage, step func(HelmStage, context.Context) (plan.Result, error)) plan.Result {
-	res := plan.Result{Stack: st.stack.Key(), Kind: plan.Helm, Name: rs.release.Release}
+	res := plan.Result{Stack: st.stack.Key(), Kind: plan.Helm, Name: rs.release.Release, Secrets: slices.Clone(rs.secrets)}
 	switch {
 	case errors.Is(rs.err, ErrNoHelm):
 		res.Skipped = ErrNoHelm.Error()
@@ -198,6 +241,7 @@ func (st *stackStages) helmStep(ctx context.Context, rs releaseStage, step func(
 	if r.Name == "" {
 		r.Name = rs.release.Release
 	}
+	r.Secrets = append(r.Secrets, rs.secrets...)
 	return r
 }
 

@@ -19,18 +19,32 @@ type Webhook struct {
 	// certificate it serves.
 	URL    string
 	CAData []byte
+
+	srv *httptest.Server
 }
 
 // Serve runs a as a webhook over TLS until the test ends.
 func Serve(t testing.TB, a *Authenticator) *Webhook {
 	t.Helper()
+	w := Start(a)
+	t.Cleanup(w.Close)
+	return w
+}
+
+// Start runs a as a webhook over TLS that outlives any one test, such as
+// one that a test binary's TestMain shares between its tests; Close stops
+// it.
+func Start(a *Authenticator) *Webhook {
 	srv := httptest.NewTLSServer(a)
-	t.Cleanup(srv.Close)
 	return &Webhook{
 		URL:    srv.URL + "/authenticate",
 		CAData: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}),
+		srv:    srv,
 	}
 }
+
+// Close stops the webhook.
+func (w *Webhook) Close() { w.srv.Close() }
 
 // ServeHTTP answers a TokenReview (authentication.k8s.io/v1).
 func (a *Authenticator) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -36,10 +36,17 @@ func newMasking(secrets []string, d *redact.Digester) *masking {
 }
 
 // secrets returns the values the stage masks: those set from sensitive
-// inventory keys (fromValues) and every sensitive leaf of the inventory,
-// mapped or not (a chart or a values file may hold one by another path).
+// inventory keys (fromValues), every sensitive leaf of the inventory,
+// mapped or not (a chart or a values file may hold one by another path),
+// and the values of the secret variables that set entries read.
 func (s *Stage) secrets(fromValues []string) []string {
 	out := slices.Concat(fromValues, inventory.SensitiveLeaves(s.opts.Inventory))
+	for _, e := range s.opts.Set {
+		if e.Secret {
+			out = append(out, e.SecretValues...)
+			out = append(out, leaves(e.Value)...)
+		}
+	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }

@@ -6,8 +6,8 @@ import "strings"
 type cuts struct {
 	items []string
 	// blocks counts the cut blocks by what they hold.
-	blocks                           map[string]int
-	stages, rows, prints, stacksLeft int
+	blocks                                  map[string]int
+	stages, rows, prints, tools, stacksLeft int
 }
 
 func (c *cuts) block(sh shown, where string) {
@@ -42,6 +42,9 @@ func (m *model) cutNote(c *cuts) string {
 	}
 	if c.rows > 0 {
 		parts = append(parts, plural(c.rows, "table row", "table rows")+" left out")
+	}
+	if c.tools > 0 {
+		parts = append(parts, plural(c.tools, "Terraform version", "Terraform versions")+" left out")
 	}
 	if c.prints > 0 {
 		parts = append(parts, plural(c.prints, "fingerprint", "fingerprints")+" left out")

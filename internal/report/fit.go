@@ -54,9 +54,10 @@ func (w *sizedWriter) Write(p []byte) (int, error) {
 
 // fit renders the model in the frame lo within budget (0: unlimited),
 // cutting what it must: plan and error texts first, then lists, stage
-// sections, table rows and fingerprints. At each step it searches for the
-// largest limit that fits, all earlier kinds of content being cut to
-// nothing and later ones kept whole.
+// sections, the Terraform versions of the footer, table rows and
+// fingerprints. At each step it searches for the largest limit that fits,
+// all earlier kinds of content being cut to nothing and later ones kept
+// whole.
 func (m *model) fit(lo layout, budget int, ms measure) (Rendered, error) {
 	m.budget = budget
 	limit := 0
@@ -88,6 +89,7 @@ func (m *model) fit(lo layout, budget int, ms measure) (Rendered, error) {
 		{&lim.text, m.maxText},
 		{&lim.list, m.maxList},
 		{&lim.sections, len(m.stages)},
+		{&lim.tools, len(m.stacks)},
 		{&lim.rows, len(m.stacks)},
 		{&lim.prints, len(m.stacks)},
 	}

@@ -45,7 +45,7 @@ func FuzzRender(f *testing.F) {
 			results = append(results, r)
 		}
 		in.Stacks = []StackReport{
-			{Stack: infra, Reasons: []string{diff}, Results: results},
+			{Stack: infra, Reasons: []string{diff}, Results: results, Tool: errText + secret},
 			{Stack: project, Skipped: errText},
 		}
 		r, err := Render(in)

@@ -69,6 +69,15 @@ func goldenCases(t *testing.T) map[string]struct {
 	summary := changes
 	summary.Budget = SummaryBudget
 
+	// Stacks that ran different releases: each named, constraints escaped.
+	tools := base(
+		StackReport{Stack: infra, Reasons: []string{"terraform/environments/prod/versions.tf"},
+			Results: []plan.Result{infraChanges(t)},
+			Tool:    "OpenTofu 1.10.7 (>= 1.10, < 1.11 from terraform/environments/prod/versions.tf:3 (required_version))"},
+		StackReport{Stack: project, Reasons: []string{"terraform/environments/prod/versions.tf"},
+			Results: []plan.Result{helmClean("meltano")}, Tool: "Terraform 1.5.7 (from .tool-versions:1)"},
+	)
+
 	return map[string]struct {
 		in     Input
 		render func(Input) (Rendered, error)
@@ -81,6 +90,7 @@ func goldenCases(t *testing.T) map[string]struct {
 		"cut-to-budget": {cut, Render},
 		"apply":         {applied, Render},
 		"summary":       {summary, RenderSummary},
+		"tools":         {tools, Render},
 	}
 }
 

@@ -251,3 +251,13 @@ func symbolOf(k LineKind) string {
 	}
 	return "!"
 }
+
+// uncheckedLines lists the values a plan did not check, one per line:
+// "path: why".
+func uncheckedLines(us []plan.Unchecked, tidy func(string) string) string {
+	var b strings.Builder
+	for _, u := range us {
+		b.WriteString(tidy(u.Name) + ": " + tidy(u.Reason) + "\n")
+	}
+	return b.String()
+}

@@ -53,7 +53,9 @@ type stackModel struct {
 	skipped     string
 	stages      []*stageModel
 	fingerprint string
-	duration    time.Duration
+	// tool is StackReport.Tool, masked and on one line.
+	tool     string
+	duration time.Duration
 	// rank orders stacks by importance for the table and fingerprints.
 	rank int
 	// checks are the stack's checks; nil when none ran.
@@ -95,19 +97,26 @@ type stageModel struct {
 	notes   []string
 	skipped string
 	// errLine is the first line of the error, for the summary table.
-	errLine  string
-	err      *block
-	list     *block
-	outputs  *block
-	diff     *block
-	duration time.Duration
-	rank     int
+	errLine string
+	err     *block
+	list    *block
+	outputs *block
+	// unchecked lists the values a plan did not check against the
+	// chart's schema, with why.
+	unchecked *block
+	diff      *block
+	duration  time.Duration
+	rank      int
 }
 
 type invModel struct {
 	lines   *block
 	skipped string
 }
+
+// maxTool bounds the description of a stack's Terraform release in the
+// footer: its constraints and their places come from the repository.
+const maxTool = 300
 
 // outputter is implemented by errors that carry the full output of a failed
 // command, several lines, for a report.
@@ -125,7 +134,7 @@ func newModel(in Input, durations bool) (*model, error) {
 	tidy := func(s string) string { return mask.String(sanitize(mask.String(s))) }
 
 	for _, sr := range in.Stacks {
-		st := &stackModel{stack: sr.Stack, skipped: tidy(sr.Skipped)}
+		st := &stackModel{stack: sr.Stack, skipped: tidy(sr.Skipped), tool: shorten(oneLine(tidy(sr.Tool)), m.ms, maxTool)}
 		for _, r := range sr.Reasons {
 			st.reasons = append(st.reasons, tidy(r))
 		}
@@ -192,6 +201,7 @@ func (m *model) newStage(st *stackModel, r *plan.Result, tidy func(string) strin
 	}
 	sg.list = newBlock("resource list", "diff", resourceLines(r.Resources, tidy), m.ms)
 	sg.outputs = newBlock("output list", "diff", outputLines(r.Outputs, tidy, m.ms), m.ms)
+	sg.unchecked = newBlock("unchecked values", "text", uncheckedLines(r.Unchecked, tidy), m.ms)
 	text := tidy(r.Diff)
 	if r.Kind == plan.Terraform {
 		text = tidy(planDiff(text))
@@ -201,6 +211,7 @@ func (m *model) newStage(st *stackModel, r *plan.Result, tidy func(string) strin
 	m.bound(sg.diff, true)
 	m.bound(sg.list, false)
 	m.bound(sg.outputs, false)
+	m.bound(sg.unchecked, false)
 	return sg
 }
 

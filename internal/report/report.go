@@ -60,6 +60,10 @@ type StackReport struct {
 	// Skipped, when set, says why the stack was not planned ("infrastructure
 	// failed").
 	Skipped string
+	// Tool names the Terraform or OpenTofu release the stack ran and why it
+	// was chosen, for the footer: "OpenTofu 1.10.7 (~> 1.10.0 from
+	// infra/versions.tf:3 (required_version))". Empty shows nothing.
+	Tool string
 	// Checks are the policies and checkers run on the stack's stages. A
 	// failed check marks the stack denied (it is not applied); the table
 	// gets a Checks column and the body a Checks section when any stack
@@ -111,8 +115,9 @@ type Rendered struct {
 // Render returns the comment body for in: its marker first (Marker, or
 // ApplyMarker for an apply report), then a title with the overall result, the
 // summary table, a section per stack with changes or failures, the inventory
-// change, and a footer with the commit and the fingerprint of each stack
-// (visible, and hidden for ParseFingerprints).
+// change, and a footer with the commit, the Terraform or OpenTofu release of
+// each stack and the fingerprint of each stack (visible, and hidden for
+// ParseFingerprints).
 //
 // The body holds no timings, run ids or dates, so the same Input renders the
 // same bytes. It is at most in.Budget characters; when even the shortest form

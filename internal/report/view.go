@@ -1,6 +1,7 @@
 package report
 
 import (
+	"sort"
 	"strings"
 	"time"
 
@@ -21,9 +22,12 @@ type limits struct {
 	rows int
 	// prints is the number of stack fingerprints in the footer.
 	prints int
+	// tools is the number of stacks whose Terraform release the footer
+	// names (one entry names it for all when they agree).
+	tools int
 }
 
-var unlimited = limits{-1, -1, -1, -1, -1}
+var unlimited = limits{-1, -1, -1, -1, -1, -1}
 
 // layout is the fixed frame of a body.
 type layout struct {
@@ -152,6 +156,9 @@ func (m *model) page(lo layout, lim limits) (*page, *cuts) {
 		if m.commit != "" {
 			parts = append(parts, "Commit "+htmlCode(m.commit))
 		}
+		if tools := m.toolsPart(lim, c); tools != "" {
+			parts = append(parts, tools)
+		}
 		for _, st := range m.stacks {
 			if lim.prints >= 0 && st.rank >= lim.prints {
 				c.prints++
@@ -173,6 +180,50 @@ func (m *model) page(lo layout, lim limits) (*page, *cuts) {
 	}
 	p.CutNote = m.cutNote(c)
 	return p, c
+}
+
+// toolsPart names the Terraform or OpenTofu release of the stacks for the
+// footer: once when every stack that ran one ran the same, else per stack,
+// the most important first, as many as lim.tools allows.
+func (m *model) toolsPart(lim limits, c *cuts) string {
+	var with []*stackModel
+	for _, st := range m.stacks {
+		if st.tool != "" {
+			with = append(with, st)
+		}
+	}
+	if len(with) == 0 {
+		return ""
+	}
+	same := true
+	for _, st := range with {
+		same = same && st.tool == with[0].tool
+	}
+	if same {
+		if lim.tools == 0 {
+			c.tools++
+			c.items = append(c.items, "Terraform version: left out")
+			return ""
+		}
+		return "Terraform: " + htmlCode(with[0].tool)
+	}
+	sort.SliceStable(with, func(i, j int) bool { return with[i].rank < with[j].rank })
+	var entries []string
+	for _, st := range with {
+		if lim.tools >= 0 && len(entries) >= lim.tools {
+			break
+		}
+		entries = append(entries, htmlCode(st.stack.String())+" "+htmlCode(st.tool))
+	}
+	if left := len(with) - len(entries); left > 0 {
+		c.tools += left
+		c.items = append(c.items, "Terraform versions: "+thousands(left)+" of "+plural(len(with), "stack", "stacks")+" left out")
+		if len(entries) == 0 {
+			return ""
+		}
+		entries = append(entries, plural(left, "more stack", "more stacks")+" not shown")
+	}
+	return "Terraform: " + strings.Join(entries, ", ")
 }
 
 // mergeLines joins consecutive one-line stages into one list.
@@ -221,7 +272,7 @@ func (m *model) stage(sg *stageModel, lim limits, c *cuts) stageView {
 	case sg.state == skipped:
 		return stageView{Lines: []string{"- " + m.stateIcon(skipped) + " " + label + ": skipped: " + text(sg.skipped)}}
 	case sg.state == clean:
-		return stageView{Lines: []string{"- " + m.stateIcon(clean) + " " + label + ": " + m.stateWord(clean) + m.durationSuffix(sg.duration)}}
+		return stageView{Lines: []string{"- " + m.stateIcon(clean) + " " + label + ": " + m.stateWord(clean) + uncheckedSuffix(sg) + m.durationSuffix(sg.duration)}}
 	}
 	where := sg.stack.stack.String() + " " + string(sg.kind) + " " + sg.name
 	sv := stageView{}
@@ -248,6 +299,7 @@ func (m *model) stage(sg *stageModel, lim limits, c *cuts) stageView {
 	add("Error", sg.err, byText)
 	add(listTitle(sg.kind), sg.list, byList)
 	add("Outputs", sg.outputs, byList)
+	add("Not checked against the chart's schema", sg.unchecked, byList)
 	add(upper(diffWhat(sg.kind)), sg.diff, byText)
 	size, shown := 0, 0
 	for _, b := range sv.Blocks {
@@ -262,10 +314,19 @@ func (m *model) stage(sg *stageModel, lim limits, c *cuts) stageView {
 		if sg.state == changed {
 			state = countsText(sg.counts, m.kind)
 		}
-		return stageView{Lines: []string{"- " + m.stateIcon(sg.state) + " " + label + ": " + state + m.durationSuffix(sg.duration) + " (details cut)"}}
+		return stageView{Lines: []string{"- " + m.stateIcon(sg.state) + " " + label + ": " + state + uncheckedSuffix(sg) + m.durationSuffix(sg.duration) + " (details cut)"}}
 	}
 	sv.Open = size <= openUpTo
 	return sv
+}
+
+// uncheckedSuffix says, on a stage's one line, how many values its plan
+// did not check against the chart's schema.
+func uncheckedSuffix(sg *stageModel) string {
+	if sg.unchecked == nil {
+		return ""
+	}
+	return ", " + plural(sg.unchecked.lines(), "value", "values") + " not checked against the chart's schema"
 }
 
 // openUpTo is the largest section content shown open.

@@ -97,15 +97,25 @@ type Server struct {
 // New starts a server that stops when the test ends.
 func New(t testing.TB, opts Options) *Server {
 	t.Helper()
+	s := Start(opts)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a server that outlives any one test, such as one that a
+// test binary's TestMain shares between its tests; Close stops it.
+func Start(opts Options) *Server {
 	s := &Server{now: opts.Now, identities: map[string]Identity{}, roles: map[string]Role{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	s.srv = httptest.NewServer(s)
 	s.URL = s.srv.URL
-	t.Cleanup(s.srv.Close)
 	return s
 }
+
+// Close stops the server.
+func (s *Server) Close() { s.srv.Close() }
 
 // Host returns host:port of the server, as it appears in presigned URLs.
 func (s *Server) Host() string {

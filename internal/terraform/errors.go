@@ -7,29 +7,6 @@ import (
 	"time"
 )
 
-// InstallHint says how to get a Terraform binary; it ends every
-// BinaryNotFoundError message.
-const InstallHint = "install OpenTofu (https://opentofu.org/docs/intro/install/) or Terraform, " +
-	"or set terraform.binary in tierdeploy.yaml to the path of one " +
-	"(in a checkout of tierdeploy, scripts/install-tools.sh tofu builds tofu into .tools/bin)"
-
-// BinaryNotFoundError means the Terraform binary could not be found.
-type BinaryNotFoundError struct {
-	// Configured is the configured binary, or empty when tofu and terraform
-	// were looked up on PATH.
-	Configured string
-	Err        error
-}
-
-func (e *BinaryNotFoundError) Error() string {
-	if e.Configured == "" {
-		return "neither tofu nor terraform is on PATH: " + InstallHint
-	}
-	return fmt.Sprintf("terraform binary %q not found (%v): %s", e.Configured, e.Err, InstallHint)
-}
-
-func (e *BinaryNotFoundError) Unwrap() error { return e.Err }
-
 // CommandError is a Terraform command that failed: it exited with a status
 // other than the expected ones. Output holds what Terraform said about it.
 type CommandError struct {

@@ -18,7 +18,7 @@ import (
 
 // Options configure a Stage: one Terraform root module of one stack.
 type Options struct {
-	// Binary is the absolute path of tofu or terraform (see FindBinary).
+	// Binary is the absolute path of tofu or terraform.
 	Binary string
 	// Log receives the stage's progress: each command started and finished
 	// with its duration, and each line or message Terraform prints, with
@@ -120,7 +120,7 @@ type Stage struct {
 func New(opts Options) (*Stage, error) {
 	switch {
 	case opts.Binary == "" && opts.runner == nil:
-		return nil, errors.New("terraform stage: no binary (see FindBinary)")
+		return nil, errors.New("terraform stage: no binary")
 	case !filepath.IsAbs(opts.Dir):
 		return nil, fmt.Errorf("terraform stage: directory %q is not absolute", opts.Dir)
 	case opts.WorkDir == "":

@@ -6,7 +6,10 @@
 // constraint becomes the newest release in the product's listing that
 // satisfies it and has an archive for this platform (linux and darwin on
 // amd64 and arm64). A release already in the cache, or the same release on
-// PATH, is used as it is. Install downloads what Select could not find.
+// PATH, is used as it is. Check is Select and, for a release to download,
+// a look at its checksum file, so that a version that is not published is
+// found before anything is downloaded. Install downloads what Select could
+// not find.
 //
 // Verification comes before use, and a failure is never followed by a
 // fallback: the checksum file (terraform_<v>_SHA256SUMS, tofu_<v>_SHA256SUMS)

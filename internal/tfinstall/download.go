@@ -27,16 +27,13 @@ func (in *Installer) download(ctx context.Context, req tfversion.Request, v *ver
 	files := ReleaseFiles(p, v, in.platform)
 	log := in.log.With("product", p.Binary(), "version", v.String(), "platform", in.platform.String())
 
-	sumsURL := fileURL(ch, p, v, files.Sums)
-	var sums, sig bytes.Buffer
-	err := in.fetch.get(ctx, sumsURL, maxSums, reset(&sums))
-	var de *DownloadError
-	if errors.As(err, &de) && de.NotFound() {
-		return "", &NotPublishedError{Request: req, Where: redact(sumsURL)}
-	}
+	sumsData, err := in.checksumFile(ctx, req, v)
 	if err != nil {
-		return "", fmt.Errorf("install %s %s: %w", p.Name(), v, err)
+		return "", err
 	}
+	sums := bytes.NewBuffer(sumsData)
+	var sig bytes.Buffer
+	var de *DownloadError
 	if err := in.fetch.get(ctx, fileURL(ch, p, v, files.Signature), maxSignature, reset(&sig)); err != nil {
 		if errors.As(err, &de) && de.NotFound() {
 			return "", &VerifyError{File: files.Signature, Reason: "is missing, so " + files.Sums + " cannot be verified"}

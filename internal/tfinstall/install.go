@@ -79,6 +79,7 @@ type Installer struct {
 	flights  map[string]*flight
 	listings map[tfversion.Product]*flight
 	probes   map[string]*flight
+	sums     map[string]*flight
 }
 
 // flight is one piece of work that concurrent callers share.
@@ -87,6 +88,7 @@ type flight struct {
 	path     string // a binary, or a probed version
 	fresh    bool   // the binary was downloaded by this flight
 	releases []Release
+	data     []byte // a checksum file
 	err      error
 }
 
@@ -110,6 +112,7 @@ func New(opts Options) (*Installer, error) {
 		flights:  map[string]*flight{},
 		listings: map[tfversion.Product]*flight{},
 		probes:   map[string]*flight{},
+		sums:     map[string]*flight{},
 	}
 	if in.lookPath == nil {
 		in.lookPath = exec.LookPath

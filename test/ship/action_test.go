@@ -63,7 +63,7 @@ func TestActionMetadata(t *testing.T) {
 	require.NotEmpty(t, a.Branding.Color)
 
 	require.ElementsMatch(t, []string{"command", "config", "environment", "tiers", "github-token",
-		"detailed-exitcode", "parallelism", "require-reviewed", "working-directory"}, slices.Collect(maps.Keys(a.Inputs)))
+		"detailed-exitcode", "parallelism", "require-reviewed", "working-directory", "tool-mirror", "offline"}, slices.Collect(maps.Keys(a.Inputs)))
 	for name, in := range a.Inputs {
 		require.NotEmpty(t, strings.TrimSpace(in.Description), "input %s has no description", name)
 		require.False(t, in.Required, "input %s: every input has a default", name)
@@ -99,6 +99,7 @@ func TestActionArgsReachTheCLI(t *testing.T) {
 	set := map[string]string{
 		"config": "tierdeploy.yaml", "environment": "staging,prod", "tiers": "infrastructure",
 		"detailed-exitcode": "true", "parallelism": "3", "require-reviewed": "true", "working-directory": "deploy",
+		"tool-mirror": "https://mirror.example/releases", "offline": "true",
 	}
 	commands := cliCommands(t)
 	for _, command := range []string{"plan", "apply", "drift", "detect"} {
@@ -118,7 +119,8 @@ func TestActionArgsReachTheCLI(t *testing.T) {
 				}
 				require.Contains(t, args, command)
 				if inputsName == "set" {
-					for _, want := range []string{"--config=tierdeploy.yaml", "--environment=staging,prod", "--tier=infrastructure", "--chdir=deploy"} {
+					for _, want := range []string{"--config=tierdeploy.yaml", "--environment=staging,prod", "--tier=infrastructure", "--chdir=deploy",
+						"--tool-mirror=https://mirror.example/releases", "--offline=true"} {
 						require.Contains(t, args, want)
 					}
 					if command == "plan" {

@@ -121,9 +121,34 @@ func TestDockerfileNeedsNoEmulation(t *testing.T) {
 			}
 		}
 	}
-	require.GreaterOrEqual(t, goBuilds, 3, "tofu, terraform and tierdeploy are cross-compiled")
+	require.GreaterOrEqual(t, goBuilds, 2, "tofu and tierdeploy are cross-compiled")
 	require.Empty(t, runs(d.final()), "the image stage runs nothing (it would run the target's binaries)")
 	require.Empty(t, d.stage(t, "base").Commands, "the target's Alpine is only copied from")
+}
+
+// TestDockerfileOneDefaultOpenTofu: the image carries one OpenTofu release,
+// which reports itself as that release (not a development build), so that
+// tierdeploy reuses it for a stack that asks for it and downloads nothing;
+// other releases, Terraform's too, are installed at run time (or by
+// `tierdeploy tools install` in an image built from this one), not built
+// in.
+func TestDockerfileOneDefaultOpenTofu(t *testing.T) {
+	d := parseDockerfile(t)
+	tools := strings.Join(runs(d.stage(t, "tools")), "\n")
+	require.Contains(t, tools, `-X github.com/opentofu/opentofu/version.dev=no`, "tofu version -json must name the release")
+	require.Contains(t, tools, "-o /out/bin/tofu ./cmd/tofu")
+	require.Equal(t, 1, strings.Count(tools, " build "), "one OpenTofu, nothing else")
+	for _, s := range d.stages {
+		for _, c := range s.Commands {
+			if a, ok := c.(*instructions.ArgCommand); ok {
+				for _, kv := range a.Args {
+					require.NotContains(t, []string{"WITH_TERRAFORM", "TERRAFORM_VERSION"}, kv.Key,
+						"stage %s: Terraform is installed at run time, not built into the image", s.Name)
+				}
+			}
+		}
+	}
+	require.NotContains(t, string(readFile(t, "Dockerfile")), "hashicorp/terraform@")
 }
 
 func stageDeclaresArgs(s instructions.Stage, names ...string) bool {
