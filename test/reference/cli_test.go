@@ -120,13 +120,13 @@ func tailLines(s string, n int) string {
 }
 
 // referenceRepo copies the reference deployment (what a clean clone has of
-// tierdeploy.reference.yaml, terraform/, charts/ and deploy/, without
-// local Terraform data) into a new git repository and commits it.
+// tierdeploy.reference.yaml, terraform/, charts/, deploy/ and policy/,
+// without local Terraform data) into a new git repository and commits it.
 func referenceRepo(t *testing.T) *gittest.Repo {
 	t.Helper()
 	r := gittest.New(t)
 	root := testtools.Root(t)
-	for _, top := range []string{"terraform", "charts", "deploy"} {
+	for _, top := range []string{"terraform", "charts", "deploy", "policy"} {
 		src := filepath.Join(root, top)
 		err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
