@@ -9,7 +9,7 @@ EXAMPLE   ?= examples/two-tier
 TESTFLAGS ?=
 export PATH := $(TOOLS)/bin:$(PATH)
 
-.PHONY: all build tools demo test unit check bench fuzz clean
+.PHONY: all build tools demo test reference unit check bench fuzz clean
 
 all: build
 
@@ -29,6 +29,12 @@ test: tools build
 	$(GO) vet ./...
 	CI=$${CI:-true} $(GO) test -count=1 -timeout 60m $(TESTFLAGS) ./...
 	scripts/check.sh
+
+# The reference deployment end to end against the AWS API emulator and a
+# local control plane (deploy/README.md), alone.
+reference:
+	scripts/install-tools.sh tofu providers aws k8s
+	CI=$${CI:-true} $(GO) test -count=1 -timeout 30m -run TestReferenceOnEmulator -v $(TESTFLAGS) ./test/reference/
 
 # Unit tests only: no tools needed, integration tests skip themselves.
 unit:

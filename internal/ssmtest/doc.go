@@ -10,7 +10,8 @@
 // numbers, the 100 retained versions, tiers and their value size limits
 // (4096 characters for Standard, 8192 for Advanced, no downgrade), label
 // rules (at most 10 per version, a label moves between versions, invalid
-// labels reported rather than failing), selectors (name:version,
+// labels reported rather than failing, a label longer than 100 characters
+// failing the request's validation), selectors (name:version,
 // name:label), history pagination and SecureString values that come back
 // encrypted unless decryption is asked for.
 //
@@ -19,6 +20,10 @@
 // it guarantees is that a PutParameter without Overwrite creates a parameter
 // at most once and that versions are numbered one by one, in the order the
 // writes are applied (from 1 again after a parameter is deleted).
+//
+// Its behaviour is checked against moto's, an AWS API emulator, by the
+// conformance tests (conformance_test.go), which record where either
+// differs from the API reference.
 //
 // Tests can make the next calls of an operation fail (throttling, server
 // errors), on any parameter or on one, count calls per operation and per

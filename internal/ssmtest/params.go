@@ -121,9 +121,10 @@ func checkName(name string) *apiError {
 }
 
 // checkLabel applies the label rules; invalid labels are reported, not
-// errors.
+// errors (a label's length is checked with the request, as the API model
+// constrains it).
 func checkLabel(l string) bool {
-	if l == "" || len(l) > maxLabelLength || !labelChars.MatchString(l) {
+	if !labelChars.MatchString(l) {
 		return false
 	}
 	low := strings.ToLower(l)
@@ -430,6 +431,13 @@ func (s *Server) labelParameterVersion(c call) (any, *apiError) {
 		return nil, validation("1 validation error detected: Value at 'labels' failed to satisfy constraint: "+
 			"Member must have length between 1 and %d", maxLabels)
 	}
+	for _, l := range in.Labels {
+		if l == "" || len(l) > maxLabelLength {
+			return nil, validation("1 validation error detected: Value at 'labels' failed to satisfy constraint: "+
+				"Member must satisfy constraint: [Member must have length less than or equal to %d, "+
+				"Member must have length greater than or equal to 1]", maxLabelLength)
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, ok := s.params[in.Name]
@@ -485,6 +493,13 @@ func (s *Server) unlabelParameterVersion(c call) (any, *apiError) {
 	if len(in.Labels) < 1 || len(in.Labels) > maxLabels {
 		return nil, validation("1 validation error detected: Value at 'labels' failed to satisfy constraint: "+
 			"Member must have length between 1 and %d", maxLabels)
+	}
+	for _, l := range in.Labels {
+		if l == "" || len(l) > maxLabelLength {
+			return nil, validation("1 validation error detected: Value at 'labels' failed to satisfy constraint: "+
+				"Member must satisfy constraint: [Member must have length less than or equal to %d, "+
+				"Member must have length greater than or equal to 1]", maxLabelLength)
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -204,10 +204,12 @@ func TestLabels(t *testing.T) {
 		return c.LabelParameterVersion(ctx, in)
 	}
 
-	out, err := label(0, "commit-abc", "1abc", "aws-x", "SSMx", "has space", strings.Repeat("a", 101), "ok.Label-1_x")
+	out, err := label(0, "commit-abc", "1abc", "aws-x", "SSMx", "has space", "ok.Label-1_x")
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), out.ParameterVersion, "latest by default")
-	assert.Equal(t, []string{"1abc", "aws-x", "SSMx", "has space", strings.Repeat("a", 101)}, out.InvalidLabels)
+	assert.Equal(t, []string{"1abc", "aws-x", "SSMx", "has space"}, out.InvalidLabels)
+	_, err = label(0, strings.Repeat("a", 101))
+	assert.Equal(t, "ValidationException", code(err), "a label's length is a request constraint")
 	assert.Equal(t, []string{"commit-abc", "ok.Label-1_x"}, s.Versions(name)[1].Labels)
 
 	_, err = label(1, "commit-abc")

@@ -19,8 +19,10 @@ type facts struct {
 	// lines describe the change for the fingerprint (see fingerprint.go).
 	lines   []string
 	secrets []string
-	// drifted counts the drifted resources of a refresh-only plan.
-	drifted int
+	// drifted counts the drifted resources of a refresh-only plan;
+	// unmanaged counts those whose refresh changed only what their
+	// configuration does not set (see drift.go), which are left out.
+	drifted, unmanaged int
 }
 
 // readPlan reads the JSON of a saved plan (show -json) with fingerprints
@@ -30,8 +32,9 @@ func readPlan(data []byte, refreshOnly bool) (facts, error) {
 }
 
 // read reads the JSON of a saved plan (show -json). For a refresh-only plan
-// the changes are the drift (resource_drift): they are listed but not
-// counted, since applying such a plan changes no real object.
+// the changes are the drift (resource_drift) of what the configuration sets
+// (see drift.go): they are listed but not counted, since applying such a
+// plan changes no real object.
 func (fp fingerprinter) read(data []byte, refreshOnly bool) (facts, error) {
 	p := &tfjson.Plan{}
 	p.UseJSONNumber(true)
@@ -40,12 +43,18 @@ func (fp fingerprinter) read(data []byte, refreshOnly bool) (facts, error) {
 	}
 	var f facts
 	changes := p.ResourceChanges
+	var cfg configIndex
 	if refreshOnly {
 		changes = p.ResourceDrift
+		cfg = indexConfig(p.Config)
 	}
 	for _, rc := range changes {
 		r, ok := resourceChange(rc)
 		if !ok {
+			continue
+		}
+		if refreshOnly && !driftMatters(rc, cfg.lookup(rc)) {
+			f.unmanaged++
 			continue
 		}
 		f.resources = append(f.resources, r)
@@ -64,6 +73,16 @@ func (fp fingerprinter) read(data []byte, refreshOnly bool) (facts, error) {
 	}
 	f.secrets = collectSecrets(p)
 	return f, nil
+}
+
+// driftNotes says how many resources drifted, and how many changed only in
+// what their configuration does not set.
+func (f facts) driftNotes() []string {
+	notes := []string{fmt.Sprintf("refresh-only: %d drifted", f.drifted)}
+	if f.unmanaged > 0 {
+		notes = append(notes, fmt.Sprintf("refresh-only: %d more changed only in values their configuration does not set (not drift)", f.unmanaged))
+	}
+	return notes
 }
 
 // resourceChange returns the change of one resource as the report lists

@@ -14,9 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestPlanFails(t *testing.T) {
-	tofu := integration(t)
-	t.Parallel()
+func TestPlanFails(t *testing.T) { forEachProduct(t, testPlanFails) }
+
+func testPlanFails(t *testing.T, bin string) {
 	tests := []struct {
 		config string
 		want   []string
@@ -26,7 +26,7 @@ func TestPlanFails(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.config, func(t *testing.T) {
-			s, _ := newStage(t, tofu, copyConfig(t, tt.config), nil)
+			s, _ := newStage(t, bin, copyConfig(t, tt.config), nil)
 			r, err := s.Plan(t.Context(), PlanOptions{})
 			require.Error(t, err)
 			assert.Equal(t, err, r.Err)
@@ -45,12 +45,12 @@ func TestPlanFails(t *testing.T) {
 	}
 }
 
-func TestInitFails(t *testing.T) {
-	tofu := integration(t)
-	t.Parallel()
+func TestInitFails(t *testing.T) { forEachProduct(t, testInitFails) }
+
+func testInitFails(t *testing.T, bin string) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "main.tf"), []byte(`module "m" { source = "./nowhere" }`), 0o644))
-	s, _ := newStage(t, tofu, dir, nil)
+	s, _ := newStage(t, bin, dir, nil)
 	_, err := s.Plan(t.Context(), PlanOptions{})
 	var ce *CommandError
 	require.ErrorAs(t, err, &ce)
@@ -59,12 +59,12 @@ func TestInitFails(t *testing.T) {
 	assert.Contains(t, ce.Output(), "nowhere")
 }
 
-// startLockHolder applies testdata/slow in dir with tofu directly, as
+// startLockHolder applies testdata/slow in dir with the binary directly, as
 // another job would, and returns once it holds the state lock. The apply
 // sleeps for sleep.
-func startLockHolder(t *testing.T, tofu, dir string, env []string, sleep int) <-chan error {
+func startLockHolder(t *testing.T, bin, dir string, env []string, sleep int) <-chan error {
 	t.Helper()
-	cmd := exec.CommandContext(t.Context(), tofu, "apply", "-input=false", "-auto-approve", "-no-color",
+	cmd := exec.CommandContext(t.Context(), bin, "apply", "-input=false", "-auto-approve", "-no-color",
 		"-var=revision="+time.Now().Format("150405.000"), "-var=sleep="+strconv.Itoa(sleep))
 	cmd.Dir = dir
 	cmd.Env = env
@@ -78,15 +78,15 @@ func startLockHolder(t *testing.T, tofu, dir string, env []string, sleep int) <-
 	return done
 }
 
-func TestStateLock(t *testing.T) {
-	tofu := integration(t)
-	t.Parallel()
+func TestStateLock(t *testing.T) { forEachProduct(t, testStateLock) }
+
+func testStateLock(t *testing.T, bin string) {
 	dir := copyConfig(t, "slow")
 	env := tofuEnv(t)
-	tofuRaw(t, tofu, dir, env, "init", "-input=false", "-no-color")
+	tofuRaw(t, bin, dir, env, "init", "-input=false", "-no-color")
 
-	held := startLockHolder(t, tofu, dir, env, 15)
-	s, _ := newStage(t, tofu, dir, func(o *Options) { o.Env = env })
+	held := startLockHolder(t, bin, dir, env, 15)
+	s, _ := newStage(t, bin, dir, func(o *Options) { o.Env = env })
 	_, err := s.Plan(t.Context(), PlanOptions{})
 	var le *LockError
 	require.ErrorAs(t, err, &le, "%v", err)
@@ -101,21 +101,21 @@ func TestStateLock(t *testing.T) {
 	assert.Equal(t, "plan", ce.Command)
 
 	// With a lock timeout, the plan waits for the apply to finish.
-	waiting, _ := newStage(t, tofu, dir, func(o *Options) { o.Env = env; o.LockTimeout = 2 * time.Minute })
+	waiting, _ := newStage(t, bin, dir, func(o *Options) { o.Env = env; o.LockTimeout = 2 * time.Minute })
 	r, err := waiting.Plan(t.Context(), PlanOptions{})
 	require.NoError(t, err)
 	require.NoError(t, <-held)
 	assert.True(t, r.HasChanges, "the plan did not see the state the apply wrote")
 }
 
-// TestApplyInterrupted cancels an apply in the middle: tofu gets SIGINT,
+// TestApplyInterrupted cancels an apply in the middle: the binary gets SIGINT,
 // stops its provisioner, writes the state and releases the lock.
-func TestApplyInterrupted(t *testing.T) {
-	tofu := integration(t)
-	t.Parallel()
+func TestApplyInterrupted(t *testing.T) { forEachProduct(t, testApplyInterrupted) }
+
+func testApplyInterrupted(t *testing.T, bin string) {
 	dir := copyConfig(t, "slow")
 	vars := writeVars(t, dir, "slow.tfvars", "revision = 2\nsleep = 120\n")
-	s, logs := newStage(t, tofu, dir, func(o *Options) {
+	s, logs := newStage(t, bin, dir, func(o *Options) {
 		o.VarFiles = []string{vars}
 		o.GracePeriod = time.Minute
 	})
@@ -139,11 +139,11 @@ func TestApplyInterrupted(t *testing.T) {
 	took := time.Since(cancelled)
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Less(t, took, 30*time.Second, "the command was not interrupted but waited out")
-	assert.Contains(t, logs.String(), "Interrupt received", "tofu did not get SIGINT")
+	assert.Contains(t, logs.String(), "Interrupt received", "the binary did not get SIGINT")
 	assert.NotContains(t, err.Error(), "signal: killed")
 
 	// The lock was released: another plan gets it at once.
-	after, _ := newStage(t, tofu, dir, func(o *Options) { o.VarFiles = []string{vars} })
+	after, _ := newStage(t, bin, dir, func(o *Options) { o.VarFiles = []string{vars} })
 	_, err = after.Plan(t.Context(), PlanOptions{})
 	require.NoError(t, err)
 }

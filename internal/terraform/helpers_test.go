@@ -135,3 +135,24 @@ func fileContents(t testing.TB, dir string) map[string]string {
 	}))
 	return out
 }
+
+// forEachProduct runs an integration test on each Terraform-compatible
+// CLI, in parallel: OpenTofu from the tools directory, and HashiCorp
+// Terraform 1.11 or later from PATH (the machine image's; skipped when it
+// is missing, a failure under CI, like every missing tool).
+func forEachProduct(t *testing.T, test func(t *testing.T, bin string)) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("integration test: runs tofu and terraform")
+	}
+	t.Run("tofu", func(t *testing.T) {
+		t.Parallel()
+		test(t, testtools.Tofu(t))
+	})
+	t.Run("terraform", func(t *testing.T) {
+		t.Parallel()
+		bin, version := testtools.Terraform(t)
+		t.Logf("Terraform %s (%s)", version, bin)
+		test(t, bin)
+	})
+}

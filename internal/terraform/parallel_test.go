@@ -17,9 +17,9 @@ import (
 // TestEnvironmentsInParallel plans and applies two environments at once,
 // sharing a plugin cache: once in two directories, once in one directory
 // with a backend configuration per environment.
-func TestEnvironmentsInParallel(t *testing.T) {
-	tofu := integration(t)
-	t.Parallel()
+func TestEnvironmentsInParallel(t *testing.T) { forEachProduct(t, testEnvironmentsInParallel) }
+
+func testEnvironmentsInParallel(t *testing.T, bin string) {
 	cache := t.TempDir()
 	shared := copyConfig(t, "backend")
 	states := t.TempDir()
@@ -38,7 +38,7 @@ func TestEnvironmentsInParallel(t *testing.T) {
 				vars := filepath.Join(t.TempDir(), env+".tfvars")
 				require.NoError(t, os.WriteFile(vars, fmt.Appendf(nil, "environment = %q\n", env), 0o644))
 				state := filepath.Join(states, tt.name+"-"+env+".tfstate")
-				stages[env], _ = newStage(t, tofu, tt.dir(env), func(o *Options) {
+				stages[env], _ = newStage(t, bin, tt.dir(env), func(o *Options) {
 					o.Stack = plan.Stack{Tier: "infrastructure", Environment: env}
 					o.PluginCacheDir = cache
 					o.VarFiles = []string{vars}
@@ -76,9 +76,9 @@ func TestEnvironmentsInParallel(t *testing.T) {
 	}
 }
 
-func TestWorkspace(t *testing.T) {
-	tofu := integration(t)
-	t.Parallel()
+func TestWorkspace(t *testing.T) { forEachProduct(t, testWorkspace) }
+
+func testWorkspace(t *testing.T, bin string) {
 	dir := copyConfig(t, "backend")
 	states := t.TempDir()
 	backend := []string{"path=" + filepath.Join(states, "default.tfstate"), "workspace_dir=" + states}
@@ -87,13 +87,13 @@ func TestWorkspace(t *testing.T) {
 	for _, b := range backend {
 		args = append(args, "-backend-config="+b)
 	}
-	tofuRaw(t, tofu, dir, env, args...)
-	tofuRaw(t, tofu, dir, env, "workspace", "new", "qa")
-	tofuRaw(t, tofu, dir, env, "workspace", "select", "default")
+	tofuRaw(t, bin, dir, env, args...)
+	tofuRaw(t, bin, dir, env, "workspace", "new", "qa")
+	tofuRaw(t, bin, dir, env, "workspace", "select", "default")
 	before := fileContents(t, filepath.Join(dir, ".terraform"))
 
 	env = append(env, "TF_WORKSPACE=ignored")
-	s, _ := newStage(t, tofu, dir, func(o *Options) { o.Env = env; o.Workspace = "qa"; o.BackendConfig = backend })
+	s, _ := newStage(t, bin, dir, func(o *Options) { o.Env = env; o.Workspace = "qa"; o.BackendConfig = backend })
 	r, err := s.Plan(t.Context(), PlanOptions{})
 	require.NoError(t, err)
 	require.NoError(t, s.Apply(t.Context(), s.PlanFile()))
@@ -103,7 +103,7 @@ func TestWorkspace(t *testing.T) {
 	assert.Equal(t, before, fileContents(t, filepath.Join(dir, ".terraform")),
 		"the stage changed the .terraform directory of the checkout")
 
-	missing, _ := newStage(t, tofu, dir, func(o *Options) { o.Env = env; o.Workspace = "nope"; o.BackendConfig = backend })
+	missing, _ := newStage(t, bin, dir, func(o *Options) { o.Env = env; o.Workspace = "nope"; o.BackendConfig = backend })
 	_, err = missing.Plan(t.Context(), PlanOptions{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "workspace select: exit status 1")

@@ -30,7 +30,7 @@ type PlanOptions struct {
 //
 // The Result holds: HasChanges, from the exit status of -detailed-exitcode
 // (an output-only change is a change; for a refresh-only plan it means
-// drift); Counts, Resources and Outputs, from the plan's JSON (for a
+// drift of what the configuration sets, see drift.go); Counts, Resources and Outputs, from the plan's JSON (for a
 // refresh-only plan, Resources are the drifted resources, Counts are zero
 // and Notes say "refresh-only: N drifted"); Fingerprint (see
 // fingerprint.go); Secrets, every value Terraform marks sensitive and
@@ -121,7 +121,10 @@ func (s *Stage) plan(ctx context.Context, po PlanOptions, res *plan.Result) erro
 		log.WarnContext(ctx, mask.String(warnings))
 	}
 	if po.RefreshOnly {
-		res.Notes = append(res.Notes, fmt.Sprintf("refresh-only: %d drifted", f.drifted))
+		// Terraform's exit status counts every refreshed difference;
+		// drift is what the configuration sets (see drift.go).
+		res.HasChanges = res.HasChanges && (f.drifted > 0 || len(f.outputs) > 0)
+		res.Notes = append(res.Notes, f.driftNotes()...)
 	} else {
 		s.planFile = file
 	}

@@ -25,8 +25,8 @@ func fileExists(p string) bool {
 // a data source read, and a plan with warnings.
 func TestPlanTextIsShowText(t *testing.T) {
 	binaries := map[string]string{"tofu": integration(t)}
-	if tf, err := exec.LookPath("terraform"); err == nil {
-		binaries["terraform"] = tf // Terraform 1.11 where the machine has it
+	if tf, _, ok := testtools.FindTerraform(); ok {
+		binaries["terraform"] = tf // Terraform 1.11 where the machine has it (forEachProduct's tests require it)
 	}
 	if tf := filepath.Join(testtools.Dir(t), "bin", "terraform-1.5.7"); fileExists(tf) {
 		binaries["terraform-1.5.7"] = tf // what scripts/install-tools.sh terraform installs

@@ -15,10 +15,11 @@ import (
 
 // TestLifecycle drives one configuration through creates, a no-op, updates,
 // replacements, deletes and drift, applying in between.
-func TestLifecycle(t *testing.T) {
-	tofu := integration(t)
+func TestLifecycle(t *testing.T) { forEachProduct(t, testLifecycle) }
+
+func testLifecycle(t *testing.T, bin string) {
 	dir := copyConfig(t, "basic")
-	s, logs := newStage(t, tofu, dir, nil)
+	s, logs := newStage(t, bin, dir, nil)
 	ctx := t.Context()
 
 	// First plan: everything is created.
@@ -106,7 +107,7 @@ func TestLifecycle(t *testing.T) {
 	for _, step := range steps {
 		t.Run(step.name, func(t *testing.T) {
 			vars := writeVars(t, dir, "step.tfvars", step.vars)
-			st, logs := newStage(t, tofu, dir, func(o *Options) { o.VarFiles = []string{vars} })
+			st, logs := newStage(t, bin, dir, func(o *Options) { o.VarFiles = []string{vars} })
 			r, err := st.Plan(t.Context(), PlanOptions{})
 			require.NoError(t, err)
 			assert.True(t, r.HasChanges)
@@ -123,7 +124,7 @@ func TestLifecycle(t *testing.T) {
 	}
 	t.Run("replace reason", func(t *testing.T) {
 		vars := writeVars(t, dir, "step.tfvars", "revision = 3")
-		st, _ := newStage(t, tofu, dir, func(o *Options) { o.VarFiles = []string{vars} })
+		st, _ := newStage(t, bin, dir, func(o *Options) { o.VarFiles = []string{vars} })
 		r, err := st.Plan(t.Context(), PlanOptions{})
 		require.NoError(t, err)
 		for _, rc := range r.Resources {
@@ -135,7 +136,7 @@ func TestLifecycle(t *testing.T) {
 	t.Run("fingerprint follows the change", func(t *testing.T) {
 		fingerprint := func(vars string) string {
 			name := writeVars(t, dir, "fp.tfvars", vars)
-			st, _ := newStage(t, tofu, dir, func(o *Options) { o.VarFiles = []string{name} })
+			st, _ := newStage(t, bin, dir, func(o *Options) { o.VarFiles = []string{name} })
 			r, err := st.Plan(t.Context(), PlanOptions{})
 			require.NoError(t, err)
 			return r.Fingerprint

@@ -18,6 +18,7 @@ module "infrastructure" {
 
   name        = "meltano"
   environment = "prod"
+  region      = var.region
 
   cluster_public_access_cidrs  = var.cluster_public_access_cidrs
   cluster_admin_principal_arns = var.cluster_admin_principal_arns

@@ -19,6 +19,7 @@ module "infrastructure" {
 
   name        = "meltano"
   environment = "staging"
+  region      = var.region
 
   single_nat_gateway  = true
   deletion_protection = false

@@ -40,11 +40,13 @@ resource "aws_cloudwatch_log_group" "cluster" {
   tags = local.tags
 }
 
+# No deletion_protection argument: the AWS provider has it from 6.9 only, and
+# the module supports 5.100 as well. Guard the cluster with IAM (no
+# eks:DeleteCluster for the deployment role) if you need it.
 resource "aws_eks_cluster" "main" {
-  name                = local.cluster_name
-  version             = var.cluster_version
-  role_arn            = aws_iam_role.cluster.arn
-  deletion_protection = var.deletion_protection
+  name     = local.cluster_name
+  version  = var.cluster_version
+  role_arn = aws_iam_role.cluster.arn
 
   # vpc-cni, kube-proxy and CoreDNS are managed add-ons below, so that EKS
   # upgrades and reports them.

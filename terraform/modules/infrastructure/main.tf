@@ -7,8 +7,6 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
-data "aws_region" "current" {}
-
 locals {
   # Every resource name starts with the prefix, so several environments can
   # share one account.
@@ -16,7 +14,10 @@ locals {
 
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
-  region     = data.aws_region.current.region
+  # The region comes in as a variable: the aws_region data source has no
+  # attribute that is current in both provider majors (5.x has name, 6.x
+  # deprecates name and id for region).
+  region = var.region
 
   tags = merge(var.tags, {
     "tierdeploy/stack"       = var.name

@@ -10,6 +10,13 @@ data "aws_availability_zones" "available" {
     name   = "opt-in-status"
     values = ["opt-in-not-required"]
   }
+
+  lifecycle {
+    postcondition {
+      condition     = length(self.names) > 0 && alltrue([for z in self.names : startswith(z, var.region)])
+      error_message = "The region variable must be the region the AWS provider is configured with."
+    }
+  }
 }
 
 locals {

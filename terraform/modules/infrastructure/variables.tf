@@ -20,6 +20,16 @@ variable "environment" {
   }
 }
 
+variable "region" {
+  description = "AWS region of the provider configuration the module runs with (for example eu-west-1); checked against the region's availability zones."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "The region must look like eu-west-1."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource that takes tags, on top of the provider's default tags."
   type        = map(string)
@@ -38,7 +48,7 @@ variable "kms_deletion_window_days" {
 }
 
 variable "deletion_protection" {
-  description = "Protects the EKS cluster and the database instance from deletion. Turn it off only to tear an environment down."
+  description = "Protects the database instance from deletion (and keeps a final snapshot). Turn it off only to tear an environment down."
   type        = bool
   default     = true
 }

@@ -6,8 +6,9 @@ terraform {
   required_providers {
     aws = {
       source = "hashicorp/aws"
-      # 6.9 added deletion protection for EKS clusters.
-      version = ">= 6.9.0, < 7.0.0"
+      # Both majors: every argument used exists in 5.100 and in 6.x (see
+      # the README's provider section).
+      version = ">= 5.100.0, < 7.0.0"
     }
     random = {
       source  = "hashicorp/random"

@@ -1,0 +1,8 @@
+package reference
+
+import (
+	"os"
+	"testing"
+)
+
+func TestMain(m *testing.M) { os.Exit(controlPlane.Run(m)) }
