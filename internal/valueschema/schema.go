@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
@@ -28,7 +31,8 @@ type Violation struct {
 	// Path is the location of the offending value: the keys (and list
 	// indexes, as decimal strings) from the top of the values.
 	Path []string
-	// Message says what is wrong, as the validator words it.
+	// Message says which rule the value breaks; it never quotes the
+	// value, which may be a secret.
 	Message string
 }
 
@@ -83,7 +87,7 @@ func (l *refuseLoader) Load(url string) (any, error) {
 }
 
 // Validate checks values against the schema and returns every violation
-// at its deepest location, in the validator's order; none means valid.
+// at its deepest location, sorted by location; none means valid.
 // Values hold what YAML and JSON decoding produce (maps of string keys,
 // lists, strings, numbers, booleans, nil).
 func (s *Schema) Validate(values map[string]any) (vs []Violation) {
@@ -101,16 +105,84 @@ func (s *Schema) Validate(values map[string]any) (vs []Violation) {
 		return []Violation{{Message: err.Error()}}
 	}
 	p := message.NewPrinter(language.English)
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
+	var walk func(e *jsonschema.ValidationError, parent []string)
+	walk = func(e *jsonschema.ValidationError, parent []string) {
+		if k, names := e.ErrorKind.(*kind.PropertyNames); names {
+			// The validator keeps no copy of a propertyNames error's
+			// location (later siblings overwrite it), so it is found
+			// again from the last trustworthy location above it. Its
+			// causes are not walked: they would place the key's own
+			// failure at the top of the values.
+			vs = append(vs, Violation{Path: objectWithKey(values, parent, len(e.InstanceLocation), k.Property), Message: describe(e.ErrorKind, p)})
+			return
+		}
 		if len(e.Causes) == 0 {
-			vs = append(vs, Violation{Path: slices.Clone(e.InstanceLocation), Message: e.ErrorKind.LocalizedString(p)})
+			vs = append(vs, Violation{Path: slices.Clone(e.InstanceLocation), Message: describe(e.ErrorKind, p)})
 			return
 		}
 		for _, c := range e.Causes {
-			walk(c)
+			walk(c, e.InstanceLocation)
 		}
 	}
-	walk(ve)
+	walk(ve, nil)
+	// The validator visits an object's keys in map order; sorting makes
+	// a report say the same thing on every run.
+	slices.SortStableFunc(vs, func(a, b Violation) int { return strings.Compare(a.String(), b.String()) })
 	return vs
+}
+
+// objectWithKey finds the object at depth levels below values that holds
+// key, searching only under prefix; the first in key order wins, and
+// prefix itself is returned when none is found.
+func objectWithKey(values map[string]any, prefix []string, depth int, key string) []string {
+	var at any = values
+	for _, tok := range prefix {
+		at = child(at, tok)
+	}
+	var find func(v any, path []string) []string
+	find = func(v any, path []string) []string {
+		if len(path) == depth {
+			if m, ok := v.(map[string]any); ok {
+				if _, ok := m[key]; ok {
+					return path
+				}
+			}
+			return nil
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			keys := slices.Sorted(maps.Keys(v))
+			for _, k := range keys {
+				if p := find(v[k], append(slices.Clone(path), k)); p != nil {
+					return p
+				}
+			}
+		case []any:
+			for i, e := range v {
+				if p := find(e, append(slices.Clone(path), strconv.Itoa(i))); p != nil {
+					return p
+				}
+			}
+		}
+		return nil
+	}
+	if len(prefix) <= depth {
+		if p := find(at, slices.Clone(prefix)); p != nil {
+			return p
+		}
+	}
+	return slices.Clone(prefix)
+}
+
+// child returns the value under one location token, or nil.
+func child(v any, tok string) any {
+	switch v := v.(type) {
+	case map[string]any:
+		return v[tok]
+	case []any:
+		if i, err := strconv.Atoi(tok); err == nil && i >= 0 && i < len(v) {
+			return v[i]
+		}
+	}
+	return nil
 }
