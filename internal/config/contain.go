@@ -1,28 +1,29 @@
 package config
 
 import (
+	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"strings"
+
+	"github.com/tierdeploy/tierdeploy/internal/repofs"
 )
 
 // checkContained refuses every path the configuration names that leads
 // outside root through a symbolic link: a stage directory, var file, values
-// file or local chart that is a link, or lies under one, to a file outside
-// the repository (a kubeconfig, a key), and any link inside a stage
-// directory or local chart that leads outside. The paths are checked
-// lexically at parse time; this resolves them on disk, so that no file
-// outside the repository is read, rendered or shown in a diff or an error.
+// file, local chart or check command that is a link, or lies under one, to
+// a file outside the repository (a kubeconfig, a key), and any link inside
+// a stage directory or local chart that leads outside. The paths are
+// checked lexically at parse time; this resolves them on disk
+// (internal/repofs), so that no file outside the repository is read,
+// rendered, run or shown in a diff or an error.
 func (c *Config) checkContained(root string) error {
 	errs := &Errors{File: c.File}
-	realRoot, err := filepath.EvalSymlinks(root)
+	r, err := repofs.Open(root)
 	if err != nil {
-		return fmt.Errorf("resolve the repository root %s: %w", root, err)
+		return err
 	}
-	ct := container{c: c, errs: errs, root: root, realRoot: realRoot}
+	ct := container{c: c, errs: errs, root: r}
 	for i, t := range c.Tiers {
 		at := fmt.Sprintf("tiers[%d]", i)
 		if tf := t.Terraform; tf != nil {
@@ -40,14 +41,19 @@ func (c *Config) checkContained(root string) error {
 				ct.check(fmt.Sprintf("%s.values[%d]", rat, k), v, false)
 			}
 		}
+		for j, ch := range t.Checks {
+			if len(ch.Command) > 0 && strings.Contains(ch.Command[0], "/") {
+				ct.check(fmt.Sprintf("%s.checks[%d].command[0]", at, j), ch.Command[0], false)
+			}
+		}
 	}
 	return errs.err()
 }
 
 type container struct {
-	c              *Config
-	errs           *Errors
-	root, realRoot string
+	c    *Config
+	errs *Errors
+	root *repofs.Root
 }
 
 // check resolves the path template in every environment (once when it has
@@ -61,65 +67,19 @@ func (ct *container) check(key, tmpl string, dir bool) {
 	}
 	for _, env := range envs {
 		rel := path.Clean(Expand(tmpl, env))
-		p := filepath.Join(ct.root, filepath.FromSlash(rel))
-		real, err := filepath.EvalSymlinks(p)
-		if err != nil {
-			continue
+		var err error
+		if dir {
+			err = ct.root.CheckTree(rel)
+		} else {
+			err = ct.root.Check(rel)
 		}
-		if !inside(ct.realRoot, real) {
-			ct.c.problem(ct.errs, key, "%s leads outside the repository through a symbolic link (to %s): "+
-				"tierdeploy reads only files inside the repository; copy what it needs into the repository", rel, real)
+		var esc *repofs.EscapeError
+		if errors.As(err, &esc) {
+			ct.c.problem(ct.errs, key, "%s", esc.Error())
 			return
 		}
-		if dir && ct.walk(key, rel, real, map[string]bool{}) {
-			return
-		}
 	}
-}
-
-// walk reports the first link under the directory real (shown as rel) that
-// leads outside the repository, following links to directories inside it,
-// once each. It skips .terraform directories, which hold links into the
-// provider plugin cache. It returns whether it reported one.
-func (ct *container) walk(key, rel, real string, seen map[string]bool) bool {
-	if seen[real] {
-		return false
-	}
-	seen[real] = true
-	entries, err := os.ReadDir(real)
-	if err != nil {
-		return false
-	}
-	for _, e := range entries {
-		name := e.Name()
-		childRel, child := path.Join(rel, name), filepath.Join(real, name)
-		switch {
-		case e.IsDir() && name == ".terraform":
-			continue
-		case e.IsDir():
-			if ct.walk(key, childRel, child, seen) {
-				return true
-			}
-		case e.Type()&fs.ModeSymlink != 0:
-			target, err := filepath.EvalSymlinks(child)
-			if err != nil {
-				continue // dangling: nothing is read through it
-			}
-			if !inside(ct.realRoot, target) {
-				ct.c.problem(ct.errs, key, "%s is a symbolic link to %s, outside the repository: "+
-					"tierdeploy reads only files inside the repository; copy what it needs into the repository", childRel, target)
-				return true
-			}
-			if info, err := os.Stat(target); err == nil && info.IsDir() && ct.walk(key, childRel, target, seen) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // inside reports whether p is root or lies under it (both resolved).
-func inside(root, p string) bool {
-	rel, err := filepath.Rel(root, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
-}
+func inside(root, p string) bool { return repofs.Inside(root, p) }

@@ -144,3 +144,25 @@ func TestSymlinksInsideTheRepositoryAllowed(t *testing.T) {
 		require.NoError(t, err, p)
 	}
 }
+
+// TestCheckCommandLinkedOutsideRefused plants a check command that is a
+// link to a program outside the repository: a relative command path names
+// a file of the repository, so it must resolve inside it like every other.
+func TestCheckCommandLinkedOutsideRefused(t *testing.T) {
+	repo, f, _ := symlinkRepo(t)
+	cfg := symlinkConfig + "    checks:\n      - name: lint\n        command: [scripts/lint.sh, \"{input}\"]\n"
+	require.NoError(t, os.WriteFile(filepath.Join(repo, "tierdeploy.yaml"), []byte(cfg), 0o644))
+	require.NoError(t, os.Chmod(f, 0o700))
+	replaceWithLink(t, repo, "scripts/lint.sh", f)
+	_, err := Load(filepath.Join(repo, "tierdeploy.yaml"))
+	var errs *Errors
+	require.True(t, errors.As(err, &errs), "refused as a bad configuration: %v", err)
+	require.Len(t, errs.Problems, 1)
+	assert.Equal(t, "tiers[1].checks[0].command[0]", errs.Problems[0].Key)
+	assert.Contains(t, errs.Problems[0].Message, "scripts/lint.sh leads outside the repository")
+	assert.NotContains(t, err.Error(), "planted-secret")
+
+	replaceWithLink(t, repo, "scripts/lint.sh", "../infra/common.tfvars")
+	_, err = Load(filepath.Join(repo, "tierdeploy.yaml"))
+	require.NoError(t, err, "a link inside the repository is kept")
+}
