@@ -10,11 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"os"
-
 	"github.com/tierdeploy/tierdeploy/internal/changes"
 	"github.com/tierdeploy/tierdeploy/internal/config"
-	"github.com/tierdeploy/tierdeploy/internal/deps"
 	"github.com/tierdeploy/tierdeploy/internal/runner"
 	"github.com/tierdeploy/tierdeploy/internal/scm"
 	"github.com/tierdeploy/tierdeploy/internal/tier"
@@ -75,7 +72,11 @@ func (a *invocation) detect(ctx context.Context, cfg *config.Config, o *selectOp
 			in.Paths = d.Paths
 		}
 	}
-	sel, err := tier.Select(in, deps.New(os.DirFS(cfg.Root)))
+	finder, err := dependencyFinder(cfg.Root)
+	if err != nil {
+		return d, err
+	}
+	sel, err := tier.Select(in, finder)
 	if err != nil {
 		return d, err
 	}

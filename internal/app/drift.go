@@ -3,10 +3,8 @@ package app
 import (
 	"context"
 	"flag"
-	"os"
 
 	"github.com/tierdeploy/tierdeploy/internal/deploy"
-	"github.com/tierdeploy/tierdeploy/internal/deps"
 	"github.com/tierdeploy/tierdeploy/internal/tier"
 )
 
@@ -35,7 +33,11 @@ func runDrift(ctx context.Context, a *invocation) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	sel, err := tier.Select(tier.Input{Config: cfg, All: true, Tiers: tiers, Environments: envs}, deps.New(os.DirFS(cfg.Root)))
+	finder, err := dependencyFinder(cfg.Root)
+	if err != nil {
+		return result{}, err
+	}
+	sel, err := tier.Select(tier.Input{Config: cfg, All: true, Tiers: tiers, Environments: envs}, finder)
 	if err != nil {
 		return result{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/event"
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
+	"github.com/tierdeploy/tierdeploy/internal/repofs"
 	"github.com/tierdeploy/tierdeploy/internal/tier"
 	"github.com/tierdeploy/tierdeploy/internal/yamlbound"
 )
@@ -84,7 +85,8 @@ func exitCode(r result, err error) int {
 }
 
 // badInput reports whether err was caused by bad input: the command line,
-// the configuration, the CI event, an invalid inventory document or apply
+// the configuration, the CI event, a repository path that leads outside the
+// repository through a symbolic link, an invalid inventory document or apply
 // record, a policy that does not compile, a file from the repository over
 // the decoding limits, a set value whose placeholder has no value (an
 // environment variable the job does not set), or a Terraform or OpenTofu
@@ -101,7 +103,7 @@ func badInput(err error) bool {
 	return errors.As(err, &usage) || errors.As(err, &cfgErrs) || errors.As(err, &unknown) || errors.As(err, &set) ||
 		errors.Is(err, config.ErrNotFound) || errors.As(err, &revision) ||
 		errors.Is(err, event.ErrInput) || errors.Is(err, inventory.ErrInvalid) ||
-		errors.Is(err, yamlbound.ErrBound) || errors.As(err, &version) || errors.Is(err, check.ErrInvalidPolicy)
+		errors.Is(err, yamlbound.ErrBound) || errors.Is(err, repofs.ErrEscape) || errors.As(err, &version) || errors.Is(err, check.ErrInvalidPolicy)
 }
 
 // firstInputError returns the first failure, in stack order, caused by bad

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/tierdeploy/tierdeploy/internal/deploy"
-	"github.com/tierdeploy/tierdeploy/internal/deps"
 	"github.com/tierdeploy/tierdeploy/internal/tier"
 )
 
@@ -52,7 +50,11 @@ func runTools(ctx context.Context, a *invocation) error {
 	if err != nil {
 		return err
 	}
-	sel, err := tier.Select(tier.Input{Config: cfg, All: true, Tiers: tiers, Environments: envs}, deps.New(os.DirFS(cfg.Root)))
+	finder, err := dependencyFinder(cfg.Root)
+	if err != nil {
+		return err
+	}
+	sel, err := tier.Select(tier.Input{Config: cfg, All: true, Tiers: tiers, Environments: envs}, finder)
 	if err != nil {
 		return err
 	}

@@ -115,8 +115,8 @@ func (r *Root) walk(rel, real string, seen map[string]bool) error {
 }
 
 // FS returns the repository as an fs.FS that refuses to open a path that
-// leads outside it: the error is an *fs.PathError wrapping an
-// *EscapeError, so errors.Is(err, ErrEscape) holds.
+// leads outside it with an *EscapeError (errors.Is(err, ErrEscape)), which
+// names the path itself.
 func (r *Root) FS() fs.FS { return rootFS{r: r, fsys: os.DirFS(r.dir)} }
 
 type rootFS struct {
@@ -129,7 +129,7 @@ func (f rootFS) Open(name string) (fs.File, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
 	}
 	if err := f.r.Check(name); err != nil {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+		return nil, err
 	}
 	return f.fsys.Open(name)
 }
