@@ -10,6 +10,8 @@ import (
 	"github.com/Masterminds/semver/v3"
 	chart "helm.sh/helm/v4/pkg/chart/v2"
 	"helm.sh/helm/v4/pkg/chart/v2/loader"
+
+	"github.com/tierdeploy/tierdeploy/internal/repofs"
 )
 
 // chartSource says where the release's chart comes from, for messages.
@@ -45,7 +47,7 @@ func (s *Stage) loadChart(ctx context.Context) (*chart.Chart, error) {
 	case s.rel.Repo != "":
 		ch, err = s.fetchFromRepo(ctx)
 	default:
-		ch, err = loadLocal(s.localChartPath())
+		ch, err = loadLocal(s.opts.Root, s.localChartPath())
 	}
 	if err == nil {
 		err = checkDependencies(ch)
@@ -67,14 +69,21 @@ func (s *Stage) localChartPath() string {
 // loadLocal loads a chart directory or archive and adds the dependencies
 // that its Chart.yaml takes from file:// paths and that are not already in
 // its charts/ directory, as `helm dependency build` would, but in memory:
-// nothing is written into the repository.
-func loadLocal(path string) (*chart.Chart, error) {
+// nothing is written into the repository. A dependency must lie in the
+// repository root and hold no link that leads out of it (internal/repofs):
+// the chart itself was checked with the configuration, its file://
+// dependencies are checked here.
+func loadLocal(root, path string) (*chart.Chart, error) {
 	ch, err := loader.Load(path)
 	if err != nil {
 		return nil, err
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		if err := addFileDependencies(ch, path, map[string]bool{}); err != nil {
+		repo, err := repofs.Open(root)
+		if err != nil {
+			return nil, err
+		}
+		if err := addFileDependencies(repo, ch, path, map[string]bool{}); err != nil {
 			return nil, err
 		}
 	}
@@ -83,7 +92,7 @@ func loadLocal(path string) (*chart.Chart, error) {
 
 // addFileDependencies adds the file:// dependencies of the chart in dir.
 // seen holds the directories on the way, to stop a cycle.
-func addFileDependencies(ch *chart.Chart, dir string, seen map[string]bool) error {
+func addFileDependencies(repo *repofs.Root, ch *chart.Chart, dir string, seen map[string]bool) error {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return err
@@ -108,6 +117,13 @@ func addFileDependencies(ch *chart.Chart, dir string, seen map[string]bool) erro
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(dir, path)
 		}
+		rel, ok := repo.Rel(path)
+		if !ok {
+			return &repofs.OutsideError{Path: dep.Repository, What: "the dependency " + dep.Name}
+		}
+		if err := repo.CheckTree(rel); err != nil {
+			return fmt.Errorf("dependency %s (%s): %w", dep.Name, dep.Repository, err)
+		}
 		sub, err := loader.Load(path)
 		if err != nil {
 			return fmt.Errorf("dependency %s (%s): %w", dep.Name, dep.Repository, err)
@@ -119,7 +135,7 @@ func addFileDependencies(ch *chart.Chart, dir string, seen map[string]bool) erro
 			return fmt.Errorf("dependency %s (%s): %w", dep.Name, dep.Repository, err)
 		}
 		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-			if err := addFileDependencies(sub, path, seen); err != nil {
+			if err := addFileDependencies(repo, sub, path, seen); err != nil {
 				return err
 			}
 		}

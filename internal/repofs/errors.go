@@ -5,9 +5,9 @@ import (
 	"fmt"
 )
 
-// ErrEscape matches every *EscapeError: a path of the repository that leads
-// outside it through a symbolic link. It is bad input.
-var ErrEscape = errors.New("leads outside the repository through a symbolic link")
+// ErrEscape matches every *EscapeError and *OutsideError: a path the
+// repository names that leads outside it. It is bad input.
+var ErrEscape = errors.New("leads outside the repository")
 
 // EscapeError is a path of the repository that is, or lies under, a
 // symbolic link to a place outside the repository.
@@ -26,3 +26,18 @@ func (e *EscapeError) Error() string {
 
 // Is makes errors.Is(err, ErrEscape) true.
 func (e *EscapeError) Is(target error) bool { return target == ErrEscape }
+
+// OutsideError is a path that a file of the repository names (a file://
+// chart dependency) and that lies outside the repository as written.
+type OutsideError struct {
+	// Path is the path as written; What says what named it.
+	Path, What string
+}
+
+func (e *OutsideError) Error() string {
+	return fmt.Sprintf("%s names %s, outside the repository: "+
+		"tierdeploy reads only files inside the repository; copy what it needs into the repository", e.What, e.Path)
+}
+
+// Is makes errors.Is(err, ErrEscape) true.
+func (e *OutsideError) Is(target error) bool { return target == ErrEscape }

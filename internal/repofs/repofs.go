@@ -45,19 +45,30 @@ func (r *Root) Check(rel string) error {
 // working directory: when p lies (lexically) in the repository it must
 // resolve inside it; a path outside the repository is not checked.
 func (r *Root) CheckPath(p string) error {
+	rel, ok := r.Rel(p)
+	if !ok {
+		return nil
+	}
+	return r.Check(rel)
+}
+
+// Rel returns the path p (absolute, or relative to the working directory)
+// relative to the root, slash-separated, and whether p lies inside the
+// repository as written.
+func (r *Root) Rel(p string) (string, bool) {
 	abs, err := filepath.Abs(p)
 	if err != nil {
-		return nil
+		return "", false
 	}
 	rootAbs, err := filepath.Abs(r.dir)
 	if err != nil {
-		return nil
+		return "", false
 	}
 	rel, err := filepath.Rel(rootAbs, abs)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return nil
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return "", false
 	}
-	return r.Check(filepath.ToSlash(rel))
+	return filepath.ToSlash(rel), true
 }
 
 // CheckTree is Check, and for a directory also a walk of it: the first link
