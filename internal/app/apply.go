@@ -42,6 +42,9 @@ func runApply(ctx context.Context, a *invocation) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	if _, err := a.reportPath(cfg, o.reportFile); err != nil {
+		return result{}, err
+	}
 	if a.deps.NewStore == nil {
 		return result{}, errors.New("no inventory store configured")
 	}
@@ -120,7 +123,7 @@ func runApply(ctx context.Context, a *invocation) (result, error) {
 	if err := setSelectionOutputs(sess.runner, tier.Selection{Stacks: stacks}); err != nil {
 		return res, err
 	}
-	pubr, path, err := a.publisher(true, o.reportFile)
+	pubr, path, err := a.publisher(cfg, true, o.reportFile)
 	if err != nil {
 		return res, err
 	}

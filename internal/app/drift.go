@@ -33,6 +33,9 @@ func runDrift(ctx context.Context, a *invocation) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	if _, err := a.reportPath(cfg, *reportFile); err != nil {
+		return result{}, err
+	}
 	finder, err := dependencyFinder(cfg.Root)
 	if err != nil {
 		return result{}, err
@@ -69,7 +72,7 @@ func runDrift(ctx context.Context, a *invocation) (result, error) {
 		return result{}, err
 	}
 	res := result{outcome: out, changesExit: true}
-	pubr, path, err := a.publisher(true, *reportFile)
+	pubr, path, err := a.publisher(cfg, true, *reportFile)
 	if err != nil {
 		return res, err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/event"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
+	"github.com/tierdeploy/tierdeploy/internal/repofs"
 	"github.com/tierdeploy/tierdeploy/internal/report"
 	"github.com/tierdeploy/tierdeploy/internal/scm"
 )
@@ -94,23 +95,65 @@ func (a *invocation) view(cfg *config.Config, commit, reportPath string, code in
 }
 
 // publisher returns the publisher of a flow's report. print writes the
-// report to standard output; file is the --report flag.
-func (a *invocation) publisher(print bool, file string) (*deploy.Publisher, string, error) {
+// report to standard output; file is the --report flag. The report's
+// directory is checked (see reportPath) before anything is run, and again
+// here.
+func (a *invocation) publisher(cfg *config.Config, print bool, file string) (*deploy.Publisher, string, error) {
+	path, err := a.reportPath(cfg, file)
+	if err != nil {
+		return nil, "", err
+	}
+	return &deploy.Publisher{
+		Runner: a.sess.runner, Host: lazyHost{a.sess}, Stdout: a.deps.Stdout, Log: a.log,
+		WriteFile: writeReportFile, Print: print, ReportFile: path,
+	}, path, nil
+}
+
+// reportPath returns where the report file goes: file (the --report flag,
+// relative to the work directory), else the platform's default, in the
+// CI workspace. A report directory in the repository or the workspace that
+// leads outside it through a symbolic link, which a change can commit
+// (.tierdeploy linked to a directory of the runner), is refused
+// (repofs.ErrEscape, bad input): the report would be written outside the
+// checkout.
+func (a *invocation) reportPath(cfg *config.Config, file string) (string, error) {
 	path := file
 	if path != "" && !filepath.IsAbs(path) {
 		dir, err := a.workDir()
 		if err != nil {
-			return nil, "", err
+			return "", err
 		}
 		path = filepath.Join(dir, path)
 	}
 	if path == "" {
 		path = a.sess.reportPath(a.deps.Getenv)
 	}
-	return &deploy.Publisher{
-		Runner: a.sess.runner, Host: lazyHost{a.sess}, Stdout: a.deps.Stdout, Log: a.log,
-		WriteFile: writeReportFile, Print: print, ReportFile: path,
-	}, path, nil
+	if path == "" {
+		return "", nil
+	}
+	for _, root := range []string{cfg.Root, a.sess.workspace(a.deps.Getenv)} {
+		if root == "" {
+			continue
+		}
+		r, err := repofs.Open(root)
+		if err != nil {
+			continue
+		}
+		if err := r.CheckPath(existingAncestor(filepath.Dir(path))); err != nil {
+			return "", fmt.Errorf("report file %s: %w", path, err)
+		}
+	}
+	return path, nil
+}
+
+// existingAncestor returns dir, or its closest ancestor that exists: what
+// creating the report's directory would go through.
+func existingAncestor(dir string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || filepath.Dir(d) == d {
+			return d
+		}
+	}
 }
 
 // writeReportFile writes the report, creating its directory.

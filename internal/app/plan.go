@@ -40,6 +40,9 @@ func runPlan(ctx context.Context, a *invocation) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	if _, err := a.reportPath(cfg, o.reportFile); err != nil {
+		return result{}, err
+	}
 	checks, err := a.checks(ctx, cfg)
 	if err != nil {
 		return result{}, err
@@ -80,7 +83,7 @@ func runPlan(ctx context.Context, a *invocation) (result, error) {
 		return result{}, err
 	}
 	res := result{outcome: out, changesExit: o.detailedExitcode}
-	pubr, path, err := a.publisher(o.reportFile == "" || sess.ci(), o.reportFile)
+	pubr, path, err := a.publisher(cfg, o.reportFile == "" || sess.ci(), o.reportFile)
 	if err != nil {
 		return res, err
 	}

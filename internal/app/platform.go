@@ -166,6 +166,17 @@ func (s *session) reportPath(getenv func(string) string) string {
 	return ""
 }
 
+// workspace returns the CI job's checkout directory, "" when not in CI.
+func (s *session) workspace(getenv func(string) string) string {
+	switch s.ev.Platform {
+	case event.GitHub:
+		return getenv("GITHUB_WORKSPACE")
+	case event.GitLab:
+		return getenv("CI_PROJECT_DIR")
+	}
+	return ""
+}
+
 // outputPath returns the report path as later steps see it: relative to the
 // workspace when inside it (a docker action's /github/workspace is another
 // path on the runner), else as is.

@@ -3,10 +3,14 @@ package app
 import (
 	"os"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tierdeploy/tierdeploy/internal/inventory"
 )
 
 // TestDetectSymlinkEscapeRefused plants, where a pull request could, a
@@ -45,6 +49,49 @@ func TestDetectSymlinkEscapeRefused(t *testing.T) {
 			assert.Equal(t, ExitInput, code, "stdout: %s\nstderr: %s", out, stderr)
 			assert.Contains(t, stderr, tt.link+" leads outside the repository")
 			assert.NotContains(t, out+stderr, "planted-secret")
+		})
+	}
+}
+
+// TestReportFileSymlinkEscapeRefused plants a report directory that is a
+// link out of the checkout (a change can commit .tierdeploy as a link to a
+// directory of the runner) and checks that plan, apply and drift refuse it
+// as bad input naming the link before any stage runs, and that no report
+// is written outside the repository.
+func TestReportFileSymlinkEscapeRefused(t *testing.T) {
+	r := newRepo(t)
+	base := strings.TrimSpace(r.Git("rev-parse", "main"))
+	pushEnv := map[string]string{
+		"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": "/event.json",
+		"GITHUB_REPOSITORY": "acme/infra", "GITHUB_SHA": base, "GITHUB_REF": "refs/heads/main",
+		"GITHUB_WORKSPACE": r.Dir,
+	}
+	payload := []byte(`{"ref":"refs/heads/main","before":"` + base + `","after":"` + base + `"}`)
+	tests := map[string]struct {
+		env  map[string]string
+		args []string
+		link string
+	}{
+		"plan --report through a link":  {nil, []string{"--platform", "local", "plan", "--report", "out/report.md"}, "out"},
+		"drift --report through a link": {nil, []string{"--platform", "local", "drift", "--no-issues", "--report", "out/sub/report.md"}, "out"},
+		"apply --report through a link": {nil, []string{"--platform", "local", "apply", "--all", "--report", "out/report.md"}, "out"},
+		"default report path in CI":     {pushEnv, []string{"plan"}, ".tierdeploy"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			outside := t.TempDir()
+			link := filepath.Join(r.Dir, tt.link)
+			require.NoError(t, os.Symlink(outside, link))
+			t.Cleanup(func() { _ = os.Remove(link) })
+			var stages atomic.Int32
+			code, stderr := runWith(t, tt.env, payload, fakeStore{getErr: inventory.ErrNotFound}, &stages,
+				append([]string{"--chdir", r.Dir}, tt.args...)...)
+			assert.Equal(t, ExitInput, code, stderr)
+			assert.Contains(t, stderr, tt.link+" leads outside the repository")
+			assert.Zero(t, stages.Load(), "no stage ran")
+			entries, err := os.ReadDir(outside)
+			require.NoError(t, err)
+			assert.Empty(t, entries, "nothing written outside the repository")
 		})
 	}
 }
