@@ -14,7 +14,6 @@ import (
 	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/event"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
-	"github.com/tierdeploy/tierdeploy/internal/repofs"
 	"github.com/tierdeploy/tierdeploy/internal/report"
 	"github.com/tierdeploy/tierdeploy/internal/scm"
 )
@@ -131,17 +130,8 @@ func (a *invocation) reportPath(cfg *config.Config, file string) (string, error)
 	if path == "" {
 		return "", nil
 	}
-	for _, root := range []string{cfg.Root, a.sess.workspace(a.deps.Getenv)} {
-		if root == "" {
-			continue
-		}
-		r, err := repofs.Open(root)
-		if err != nil {
-			continue
-		}
-		if err := r.CheckPath(existingAncestor(filepath.Dir(path))); err != nil {
-			return "", fmt.Errorf("report file %s: %w", path, err)
-		}
+	if err := containedFile(existingAncestor(filepath.Dir(path)), cfg.Root, repositoryTop(cfg.Root), a.sess.workspace(a.deps.Getenv)); err != nil {
+		return "", fmt.Errorf("report file %s: %w", path, err)
 	}
 	return path, nil
 }

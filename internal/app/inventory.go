@@ -69,7 +69,7 @@ func runInventory(ctx context.Context, a *invocation) error {
 	case "put":
 		file := fs.String("file", "", "the document to store (`path`; - for standard input)")
 		run = func(ctx context.Context, cfg *config.Config, st InventoryStore, e string, _ inventory.RenderOptions, _ string) error {
-			return a.inventoryPut(ctx, st, e, *file)
+			return a.inventoryPut(ctx, cfg, st, e, *file)
 		}
 	case "diff":
 		from := fs.Int64("from", 0, "compare from this `version` (default: the one before --to)")
@@ -165,7 +165,12 @@ func orNone(s string) string {
 	return s
 }
 
-func (a *invocation) inventoryPut(ctx context.Context, st InventoryStore, env, file string) error {
+// inventoryPut stores the document in file. A file in the repository that
+// leads outside it through a symbolic link is refused (repofs.ErrEscape),
+// unread: a workflow names a document of the repository, and a change must
+// not turn it into a file of the runner; a path outside the repository is
+// read as named.
+func (a *invocation) inventoryPut(ctx context.Context, cfg *config.Config, st InventoryStore, env, file string) error {
 	if file == "" {
 		return usagef("inventory put: --file is required")
 	}
@@ -180,6 +185,9 @@ func (a *invocation) inventoryPut(ctx context.Context, st InventoryStore, env, f
 		}
 		if !filepath.IsAbs(file) {
 			file = filepath.Join(dir, file)
+		}
+		if err := containedFile(file, cfg.Root, repositoryTop(cfg.Root)); err != nil {
+			return fmt.Errorf("read the document: %w", err)
 		}
 		data, err = os.ReadFile(file)
 	}

@@ -1,11 +1,14 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -94,4 +97,49 @@ func TestReportFileSymlinkEscapeRefused(t *testing.T) {
 			assert.Empty(t, entries, "nothing written outside the repository")
 		})
 	}
+}
+
+// acquireStore records whether a lease was asked for, the first step of
+// storing a document.
+type acquireStore struct {
+	fakeStore
+	acquired *atomic.Bool
+}
+
+func (s acquireStore) Acquire(context.Context, string, string, time.Duration) (*inventory.Claim, error) {
+	s.acquired.Store(true)
+	return nil, errors.New("the test's store stores nothing")
+}
+
+// TestInventoryPutSymlinkEscapeRefused names, as a workflow might, a
+// document of the repository that a change made a link to a file outside
+// it (a valid document holding a secret, so that it would be stored):
+// inventory put must refuse it as bad input naming the link, and neither
+// store it nor quote it.
+func TestInventoryPutSymlinkEscapeRefused(t *testing.T) {
+	r := newRepo(t)
+	outside := filepath.Join(t.TempDir(), "doc.json")
+	doc := `{"schema":"tierdeploy.inventory/v1","environment":"staging","tier":"infrastructure",` +
+		`"commit":"0123456789abcdef0123456789abcdef01234567","created":"2026-03-04T04:06:07Z",` +
+		`"sensitive":["db_password"],"values":{"db_password":"planted-secret"}}`
+	require.NoError(t, os.WriteFile(outside, []byte(doc), 0o600))
+	require.NoError(t, os.MkdirAll(filepath.Join(r.Dir, "inventory"), 0o755))
+	require.NoError(t, os.Symlink(outside, filepath.Join(r.Dir, "inventory", "staging.json")))
+
+	var acquired atomic.Bool
+	var stages atomic.Int32
+	code, stderr := runWith(t, nil, nil, acquireStore{acquired: &acquired}, &stages,
+		"inventory", "put", "--chdir", r.Dir, "--platform", "local", "--environment", "staging", "--file", "inventory/staging.json")
+	assert.Equal(t, ExitInput, code, stderr)
+	assert.Contains(t, stderr, "inventory/staging.json leads outside the repository")
+	assert.NotContains(t, stderr, "planted-secret")
+	assert.False(t, acquired.Load(), "nothing stored")
+
+	// The same document named by its own path outside the repository is
+	// the operator's choice.
+	code, stderr = runWith(t, nil, nil, acquireStore{acquired: &acquired}, &stages,
+		"inventory", "put", "--chdir", r.Dir, "--platform", "local", "--environment", "staging", "--file", outside)
+	assert.True(t, acquired.Load(), "a document outside the repository named as such is read: %s", stderr)
+	assert.NotContains(t, stderr, "planted-secret")
+	assert.NotEqual(t, ExitOK, code)
 }
