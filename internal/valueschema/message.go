@@ -14,8 +14,8 @@ import (
 // breaks a chart's schema may be a secret (an inventory password mapped
 // into the chart, a secret set variable, a numeric PIN too short for any
 // masker), so the message names the rule it breaks and never quotes what
-// was given; where the validator's own wording would quote it, it is
-// replaced here. The kinds not listed never quote the value.
+// was given, nor its length; where the validator's own wording would, it
+// is replaced here. The kinds not listed never quote the value.
 func describe(k jsonschema.ErrorKind, p *message.Printer) string {
 	switch k := k.(type) {
 	case *kind.Pattern:
@@ -32,6 +32,10 @@ func describe(k jsonschema.ErrorKind, p *message.Printer) string {
 		return "is not less than the exclusive maximum " + bound(k.Want)
 	case *kind.MultipleOf:
 		return "is not a multiple of " + bound(k.Want)
+	case *kind.MinLength:
+		return "is shorter than the minimum length " + strconv.Itoa(k.Want)
+	case *kind.MaxLength:
+		return "is longer than the maximum length " + strconv.Itoa(k.Want)
 	case *kind.ContentEncoding:
 		return "is not " + k.Want + " encoded"
 	case *kind.ContentMediaType:
