@@ -24,7 +24,13 @@ type globals struct {
 	offline    optionalBool
 }
 
+// register adds the global flags to fs. The defaults shown in help are the
+// built-in ones, never the values given before the command name: those are
+// kept, but a mirror URL may carry credentials, and help goes to the log.
 func (g *globals) register(fs *flag.FlagSet) {
+	given := *g
+	defer func() { *g = given }()
+	*g = globals{platform: "auto", logFormat: "text"}
 	fs.StringVar(&g.config, "config", g.config, "configuration `file` (default: tierdeploy.yaml in the working directory or the closest parent up to the repository root)")
 	fs.StringVar(&g.chdir, "chdir", g.chdir, "run in `dir` first")
 	fs.StringVar(&g.platform, "platform", g.platform, "`platform`: auto (github when GITHUB_ACTIONS=true, gitlab when GITLAB_CI=true, else local), local, github or gitlab")
