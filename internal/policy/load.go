@@ -136,6 +136,9 @@ func pathError(err error) string {
 	case errors.Is(err, fs.ErrNotExist):
 		return "does not exist"
 	case strings.Contains(err.Error(), "escapes"):
+		// os.Root exports no sentinel for a path that leaves it; the
+		// text only picks the wording here, the read is refused
+		// either way.
 		return "leaves the repository (through a symbolic link)"
 	}
 	return err.Error()
