@@ -16,7 +16,10 @@
 #      refusing an unknown environment (exit code 3); the GitLab quick start
 #      (examples/gitlab/.gitlab-ci.yml, its include pointed at the component
 #      of that commit), merged and listed, and its plan job run on a cold
-#      cache with the example; and the plan job of .gitlab-ci.yml run with
+#      cache with the example; the policy tests' example of the docs
+#      (examples/gitlab/policies.gitlab-ci.yml), merged, listed with and
+#      without a policy change, and its test-policies job run on policy/;
+#      and the plan job of .gitlab-ci.yml run with
 #      --force-shell-executor on examples/two-tier with tierdeploy (built
 #      from the working tree) and the tools' tofu, once as a merge request
 #      pipeline and once as a push to the default branch with the GitLab
@@ -290,6 +293,37 @@ fi
 [ "$(stat -c %a "$repo/.tierdeploy/aws-web-identity-token")" = 600 ] || fail "the quick start's token file is readable by others"
 grep -q 'PASS  tierdeploy-plan' "$work/quickstart.log" || { cat "$work/quickstart.log" >&2; fail "the quick start's plan job did not pass"; }
 say "gitlab-ci-local: the GitLab quick start merged, listed, and its plan job run on a cold cache"
+
+# The policy tests' example of README.md and templates/README.md, its include
+# pointed at the component of this commit: the job runs on pushes to the
+# default branch, and in merge requests only when a policy changes (the
+# scratch repository's change is elsewhere; a change in the working tree
+# counts for gitlab-ci-local), in the test stage, needing nothing.
+policies_example=policies.gitlab-ci.yml
+# shellcheck disable=SC2016 # the variables are GitLab's, for gitlab-ci-local
+sed 's|gitlab\.com/tierdeploy/tierdeploy/tierdeploy@[0-9.]*$|$CI_SERVER_FQDN/$CI_PROJECT_PATH/tierdeploy@$CI_COMMIT_SHA|' \
+  examples/gitlab/policies.gitlab-ci.yml >"$repo/$policies_example"
+# shellcheck disable=SC2016
+grep -q 'tierdeploy@\$CI_COMMIT_SHA$' "$repo/$policies_example" || fail "examples/gitlab/policies.gitlab-ci.yml includes no gitlab.com/tierdeploy/tierdeploy/tierdeploy@VERSION"
+expect_jobs "$policies_example" merge_request_event tierdeploy-plan
+expect_jobs "$policies_example" push tierdeploy-apply tierdeploy-test-policies
+expect_jobs "$policies_example" schedule tierdeploy-drift
+cp "$repo/policy/terraform/lib.rego" "$work/lib.rego"
+printf '\n# A change for the policy tests to find.\n' >>"$repo/policy/terraform/lib.rego"
+expect_jobs "$policies_example" merge_request_event tierdeploy-plan tierdeploy-test-policies
+gcl --file "$policies_example" --list-csv --variable CI_PIPELINE_SOURCE=merge_request_event >"$work/list.csv" 2>"$work/list.err" ||
+  { cat "$work/list.err" >&2; fail "gitlab-ci-local --file examples/gitlab/policies.gitlab-ci.yml --list-csv failed"; }
+cp "$work/lib.rego" "$repo/policy/terraform/lib.rego"
+grep -qx 'tierdeploy-test-policies;test;on_success;false;;\[\]' "$work/list.csv" ||
+  fail "examples/gitlab/policies.gitlab-ci.yml: tierdeploy-test-policies is not a job of the test stage that needs nothing and fails the pipeline: $(grep '^tierdeploy-test-policies;' "$work/list.csv")"
+if ! gcl --file "$policies_example" --force-shell-executor --variable CI_PIPELINE_SOURCE=push --variable GITLAB_CI=true \
+  --input config=tierdeploy.reference.yaml tierdeploy-test-policies >"$work/policies-example.log" 2>&1; then
+  cat "$work/policies-example.log" >&2
+  fail "the tierdeploy-test-policies job of examples/gitlab/policies.gitlab-ci.yml failed on policy/ (log above)"
+fi
+grep -Eq '^tierdeploy-test-policies > PASS: ([0-9]+)/\1$' "$work/policies-example.log" ||
+  { cat "$work/policies-example.log" >&2; fail "the tierdeploy-test-policies job of examples/gitlab/policies.gitlab-ci.yml did not pass every test"; }
+say "gitlab-ci-local: the policy tests' example merged, listed with and without a policy change, and its job run on policy/"
 
 # The plan job of a merge request pipeline. gitlab-ci-local sets GITLAB_CI to
 # false, so tierdeploy runs on its local platform: it compares with

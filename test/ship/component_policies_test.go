@@ -4,17 +4,20 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
 )
 
 // TestComponentTestPoliciesRules: the job is added by command:
@@ -277,4 +280,129 @@ func staticTests(t *testing.T, dir string) int {
 		n += len(regexp.MustCompile(`(?m)^test_\w+`).FindAll(b, -1))
 	}
 	return n
+}
+
+// TestPolicyTestsExampleIsTheTestedFile: the complete policy tests' job of
+// templates/README.md and of the README's Policies section is, byte for
+// byte, examples/gitlab/policies.gitlab-ci.yml, which scripts/check-ci.sh
+// merges, lists and runs.
+func TestPolicyTestsExampleIsTheTestedFile(t *testing.T) {
+	want := fileBody(t, "examples/gitlab/policies.gitlab-ci.yml", "")
+	require.Contains(t, fencedBlocks(t, string(readFile(t, "templates/README.md")), "## Policy tests", "## Outputs and reports", "yaml"), want,
+		"templates/README.md's policy tests' job is not examples/gitlab/policies.gitlab-ci.yml")
+	require.Contains(t, fencedBlocks(t, string(readFile(t, "README.md")), "### Rego policies", "### External checkers", "yaml"), want,
+		"README.md's policy tests' job is not examples/gitlab/policies.gitlab-ci.yml")
+	require.Contains(t, want, "test-policies: true")
+	require.Contains(t, want, "\ntierdeploy-test-policies:\n")
+}
+
+// TestDocumentedIncludesAreValid: every include of the component that the
+// docs, the examples and the tested pipelines show gives only declared
+// inputs, with values of their type, among their options and matching
+// their regex; and every job they define next to it to merge into the
+// component's is a job that include adds (a misspelt or absent job would
+// be a new job of its own, without script).
+func TestDocumentedIncludesAreValid(t *testing.T) {
+	c := readComponent(t)
+	var docs []struct{ where, yaml string }
+	for _, md := range []string{"README.md", "templates/README.md"} {
+		for i, b := range fencedBlocks(t, string(readFile(t, md)), "# ", "", "yaml") {
+			docs = append(docs, struct{ where, yaml string }{md + " block " + strconv.Itoa(i+1), b})
+		}
+	}
+	for _, f := range []string{"examples/gitlab/.gitlab-ci.yml", "examples/gitlab/policies.gitlab-ci.yml",
+		"test/ship/testdata/component.gitlab-ci.yml", ".gitlab-ci.yml"} {
+		docs = append(docs, struct{ where, yaml string }{f, string(readFile(t, f))})
+	}
+	includes, policyJobs := 0, 0
+	for _, d := range docs {
+		var top map[string]any
+		if yaml.Unmarshal([]byte(d.yaml), &top) != nil || top == nil {
+			continue // a fragment of a GitHub workflow, say
+		}
+		added := map[string]bool{}
+		list, _ := top["include"].([]any)
+		for _, item := range list {
+			inc, _ := item.(map[string]any)
+			comp, _ := inc["component"].(string)
+			if !strings.Contains(comp, "/tierdeploy@") {
+				continue
+			}
+			includes++
+			inputs, _ := inc["inputs"].(map[string]any)
+			for name, v := range inputs {
+				in, ok := c.inputs[name]
+				require.True(t, ok, "%s: the input %s is not declared", d.where, name)
+				switch in.Type {
+				case "boolean":
+					require.IsType(t, true, v, "%s: %s is a boolean", d.where, name)
+				case "array":
+					require.IsType(t, []any{}, v, "%s: %s is a list of rules", d.where, name)
+				default:
+					s, ok := v.(string)
+					require.True(t, ok, "%s: %s is a string, not %T (quote it)", d.where, name, v)
+					if in.Options != nil {
+						require.Contains(t, in.Options, s, "%s: %s", d.where, name)
+					}
+					if in.Regex != "" {
+						require.Regexp(t, in.Regex, s, "%s: %s", d.where, name)
+					}
+				}
+			}
+			prefix, command := str(inputs["job-prefix"], "tierdeploy"), str(inputs["command"], "all")
+			tests, _ := inputs["test-policies"].(bool)
+			for _, job := range []string{"plan", "apply", "drift"} {
+				if command == "all" || command == job {
+					added[prefix+"-"+job] = true
+				}
+			}
+			if command == "test-policies" || tests {
+				added[prefix+"-test-policies"] = true
+				policyJobs++
+			}
+		}
+		if len(list) == 0 {
+			continue // a job shown alone, for the include of another block
+		}
+		for key, v := range top {
+			job, ok := v.(map[string]any)
+			if !ok || strings.HasPrefix(key, ".") || slices.Contains([]string{"include", "stages", "variables", "workflow", "default"}, key) {
+				continue
+			}
+			if _, own := job["script"]; own {
+				continue // a job of the pipeline's own
+			}
+			require.True(t, added[key], "%s: %s is not a job of the component's includes there (%v)", d.where, key, slices.Sorted(maps.Keys(added)))
+		}
+	}
+	t.Logf("%d includes, %d with policy tests", includes, policyJobs)
+	require.GreaterOrEqual(t, includes, 10, "the includes found")
+	require.GreaterOrEqual(t, policyJobs, 6, "the includes with policy tests found")
+}
+
+// str returns v if it is a non-empty string, else def.
+func str(v any, def string) string {
+	if s, _ := v.(string); s != "" {
+		return s
+	}
+	return def
+}
+
+// TestGitHubPolicyTestsExample: examples/github/policies.yml runs the
+// policy tests on pull requests and pushes to main with a read-only token,
+// and examples/github/README.md lists it.
+func TestGitHubPolicyTestsExample(t *testing.T) {
+	const file = "examples/github/policies.yml"
+	w := readWorkflow(t, file)
+	require.Contains(t, w.On, "pull_request")
+	push, _ := w.On["push"].(map[string]any)
+	require.Equal(t, []any{"main"}, push["branches"])
+	var perms struct {
+		Permissions map[string]string `yaml:"permissions"`
+	}
+	require.NoError(t, yamlUnmarshal(readFile(t, file), &perms))
+	require.Equal(t, map[string]string{"contents": "read"}, perms.Permissions, "the tests write nothing")
+	s := w.Jobs["test-policies"].Steps[w.stepIndex(t, "test-policies", "./")]
+	require.Equal(t, map[string]any{"command": "test-policies"}, s.With)
+	require.Contains(t, string(readFile(t, "examples/github/README.md")), "[policies.yml](policies.yml)")
 }
