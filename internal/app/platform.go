@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -98,7 +97,7 @@ func (a *invocation) session(ctx context.Context) (*session, error) {
 	}
 	readFile := a.deps.ReadFile
 	if readFile == nil {
-		readFile = os.ReadFile
+		readFile = event.ReadPayload
 	}
 	ev, err := event.FromEnv(ctx, p, a.deps.Getenv, readFile)
 	if err != nil {

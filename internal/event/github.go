@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strconv"
 	"strings"
 )
@@ -101,7 +103,7 @@ func fromGitHub(getenv func(string) string, readFile func(string) ([]byte, error
 		}
 		if len(b) > MaxPayloadSize {
 			return Event{}, &PayloadError{Event: env.EventName, Path: env.EventPath,
-				Err: fmt.Errorf("it is %d bytes, over the limit of %d bytes", len(b), MaxPayloadSize)}
+				Err: fmt.Errorf("it is over the limit of %d bytes", MaxPayloadSize)}
 		}
 		payload = b
 	case needPayload:
@@ -278,4 +280,16 @@ func githubRunURL(server, repo, runID, attempt string) string {
 func validRepository(s string) bool {
 	owner, name, ok := strings.Cut(s, "/")
 	return ok && owner != "" && name != "" && !strings.ContainsAny(s, " \t\r\n") && !strings.Contains(name, "/")
+}
+
+// ReadPayload reads an event payload file, at most one byte past
+// MaxPayloadSize, so that an oversized file is refused without being held
+// in memory whole.
+func ReadPayload(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, MaxPayloadSize+1))
 }

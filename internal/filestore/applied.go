@@ -34,7 +34,7 @@ func (s *Store) GetApplied(ctx context.Context, env string) (*inventory.Applied,
 		return nil, err
 	}
 	path := s.AppliedPath(env)
-	b, err := os.ReadFile(path)
+	b, err := readDocument(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return inventory.NewApplied(env), nil
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -163,7 +164,7 @@ func version(n int64, commit string, modified time.Time) inventory.Version {
 
 // read parses the document in path and checks that it is env's.
 func (s *Store) read(env, path string) (*inventory.Document, time.Time, error) {
-	b, err := os.ReadFile(path)
+	b, err := readDocument(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, time.Time{}, fmt.Errorf("get inventory of %s: %s: %w", env, path, inventory.ErrNotFound)
 	}
@@ -344,4 +345,16 @@ func syncDir(dir string) error {
 		return fmt.Errorf("sync %s: %w", dir, err)
 	}
 	return nil
+}
+
+// readDocument reads a document or apply record, at most one byte past
+// inventory.MaxDocumentSize, which the parsers then refuse: a file grown
+// by hand or by another program is never held in memory whole.
+func readDocument(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, inventory.MaxDocumentSize+1))
 }
