@@ -9,10 +9,17 @@
 #      repository: .gitlab-ci.yml with the component of that commit
 #      (--preview, --list) in merge request, branch and release tag
 #      pipelines; the component's jobs in each kind of pipeline
-#      (test/ship/testdata/component.gitlab-ci.yml); the GitLab quick start
+#      (test/ship/testdata/component.gitlab-ci.yml), and its test-policies
+#      jobs run with --force-shell-executor on the reference deployment's
+#      policy set (policy/), passing, then failing on a failed test (exit
+#      code 1) and on a policy that does not compile (exit code 3), and
+#      refusing an unknown environment (exit code 3); the GitLab quick start
 #      (examples/gitlab/.gitlab-ci.yml, its include pointed at the component
 #      of that commit), merged and listed, and its plan job run on a cold
-#      cache with the example; and the plan job of .gitlab-ci.yml run with
+#      cache with the example; the policy tests' example of the docs
+#      (examples/gitlab/policies.gitlab-ci.yml), merged, listed with and
+#      without a policy change, and its test-policies job run on policy/;
+#      and the plan job of .gitlab-ci.yml run with
 #      --force-shell-executor on examples/two-tier with tierdeploy (built
 #      from the working tree) and the tools' tofu, once as a merge request
 #      pipeline and once as a push to the default branch with the GitLab
@@ -158,9 +165,18 @@ expect_jobs .gitlab-ci.yml push test build-image example-plan
 # pipeline at all are checked by test/ship.)
 expect_tag_jobs v1.2.3 test release-version build-image publish-image release
 component=test/ship/testdata/component.gitlab-ci.yml
-expect_jobs "$component" merge_request_event tierdeploy-plan
-expect_jobs "$component" push tierdeploy-apply prod-apply
-expect_jobs "$component" schedule tierdeploy-drift
+expect_jobs "$component" merge_request_event tierdeploy-plan policies-test-policies reference-test-policies
+expect_jobs "$component" push tierdeploy-apply prod-apply policies-test-policies reference-test-policies
+expect_jobs "$component" schedule tierdeploy-drift reference-drift
+have=$(jobs "$component" push --variable CI_COMMIT_BRANCH=feature)
+[ -z "$have" ] || fail "$component in the push pipeline of a branch that is not the default: jobs [$have], want none"
+# A failed policy test, or bad input, fails the pipeline.
+gcl --file "$component" --list-csv --variable CI_PIPELINE_SOURCE=merge_request_event >"$work/list.csv" 2>"$work/list.err" ||
+  { cat "$work/list.err" >&2; fail "gitlab-ci-local --file $component --list-csv failed"; }
+for job in policies-test-policies reference-test-policies; do
+  grep -qx "$job;deploy;on_success;false;;" "$work/list.csv" ||
+    fail "$component: $job is not an on_success job of the deploy stage that fails the pipeline: $(grep "^$job;" "$work/list.csv")"
+done
 gcl --file "$component" --preview --variable CI_PIPELINE_SOURCE=push >"$work/component.yml" 2>"$work/preview.err" ||
   { cat "$work/preview.err" >&2; fail "gitlab-ci-local --preview of $component failed"; }
 for want in 'TIERDEPLOY_OUTPUT_PREFIX: TIERDEPLOY_$' 'TIERDEPLOY_OUTPUT_PREFIX: TIERDEPLOY_PROD_$' \
@@ -173,7 +189,74 @@ block=$(sed -n '/^prod-apply:$/,/^[a-z]/p' "$work/component.yml")
 for want in '^    name: registry.gitlab.com/tierdeploy/tierdeploy:1.2.2$' '^    entrypoint:$' "^      user: '1001:1001'$"; do
   grep -q -- "$want" <<<"$block" || fail "the --preview of $component: prod-apply's image has no line matching '$want'"
 done
+# The policy tests' jobs: the include's filters in their variables, the
+# command on their script line, merge requests and the default branch.
+block=$(sed -n '/^reference-test-policies:$/,/^[a-z]/p' "$work/component.yml")
+# shellcheck disable=SC2016 # the variables are GitLab's
+for want in '^    TIERDEPLOY_CONFIG: tierdeploy.reference.yaml$' '^    TIERDEPLOY_ENVIRONMENT: prod$' '^    TIERDEPLOY_TIERS: project$' \
+  '^    - if: \$CI_PIPELINE_SOURCE == "merge_request_event"$' \
+  '^    - if: \$CI_COMMIT_BRANCH == \$CI_DEFAULT_BRANCH && \$CI_PIPELINE_SOURCE == "push"$' \
+  ' tierdeploy --chdir="\$TIERDEPLOY_WORKING_DIRECTORY" --config="\$TIERDEPLOY_CONFIG" test-policies --environment="\$TIERDEPLOY_ENVIRONMENT"'; do
+  grep -q -- "$want" <<<"$block" || fail "the --preview of $component: reference-test-policies has no line matching '$want'"
+done
 say "gitlab-ci-local: .gitlab-ci.yml in merge request, branch and tag pipelines; the component's jobs in merge request, push and scheduled pipelines"
+
+# The component's policy tests' jobs, run as GitLab runs them (GITLAB_CI=true)
+# on the reference deployment's policy set: they print what tierdeploy
+# test-policies prints for the same filters, and pass.
+# run_policies JOB LOG [ARG...] runs a test-policies job of $component.
+run_policies() {
+  local job=$1 log=$2
+  shift 2
+  gcl --file "$component" --force-shell-executor --variable CI_PIPELINE_SOURCE=merge_request_event \
+    --variable GITLAB_CI=true "$@" "$job" >"$log" 2>&1
+}
+for job in policies-test-policies reference-test-policies; do
+  case $job in
+    policies-*) direct=$(cd "$repo" && tierdeploy --config tierdeploy.reference.yaml test-policies) ;;
+    reference-*) direct=$(cd "$repo" && tierdeploy --config tierdeploy.reference.yaml test-policies --environment prod --tier project) ;;
+  esac
+  grep -Eqx 'PASS: ([0-9]+)/\1' <<<"$direct" || fail "tierdeploy test-policies on policy/ did not pass: $direct"
+  run_policies "$job" "$work/$job.log" || { cat "$work/$job.log" >&2; fail "the $job job failed on policy/ (log above)"; }
+  grep -qx "$job > $direct" "$work/$job.log" || { cat "$work/$job.log" >&2; fail "the $job job did not print '$direct'"; }
+  grep -q "PASS  $job" "$work/$job.log" || { cat "$work/$job.log" >&2; fail "the $job job did not pass"; }
+done
+[ "$(grep -h ' > PASS: ' "$work/policies-test-policies.log")" != "$(grep -h ' > PASS: ' "$work/reference-test-policies.log")" ] ||
+  fail "the tiers and environment inputs did not narrow the policy tests"
+# A failing test, then a policy that does not compile, in the working tree
+# the job runs on; then an environment the configuration does not have.
+tests_file="$repo/policy/terraform/s3_test.rego"
+cp "$tests_file" "$work/s3_test.rego"
+printf '\ntest_check_ci_fails if {\n\t1 == 2\n}\n' >>"$tests_file"
+if run_policies policies-test-policies "$work/policies-fail.log"; then
+  cat "$work/policies-fail.log" >&2
+  fail "the policies-test-policies job passed with a failing test"
+fi
+for want in 'policy/terraform/s3_test.rego:[0-9]*: terraform.s3_test.test_check_ci_fails: FAIL' 'FAIL  policies-test-policies' 'finished in .* FAIL 1 *$'; do
+  grep -q -- "$want" "$work/policies-fail.log" || { cat "$work/policies-fail.log" >&2; fail "the failing policies-test-policies log has no line matching '$want'"; }
+done
+cp "$work/s3_test.rego" "$tests_file"
+printf 'package terraform.broken\n\ndeny contains msg if {\n' >"$repo/policy/terraform/broken.rego"
+if run_policies policies-test-policies "$work/policies-broken.log"; then
+  cat "$work/policies-broken.log" >&2
+  fail "the policies-test-policies job passed with a policy that does not compile"
+fi
+rm "$repo/policy/terraform/broken.rego"
+for want in 'policy/terraform/broken.rego:4: rego_parse_error' 'FAIL  policies-test-policies' 'finished in .* FAIL 3 *$'; do
+  grep -q -- "$want" "$work/policies-broken.log" || { cat "$work/policies-broken.log" >&2; fail "the policies-test-policies log of a broken policy has no line matching '$want'"; }
+done
+# shellcheck disable=SC2016 # shell code, as an include could give it
+hostile='$(touch pwned)'
+if run_policies policies-test-policies "$work/policies-env.log" --input "environment=$hostile"; then
+  cat "$work/policies-env.log" >&2
+  fail "the policies-test-policies job passed with an unknown environment"
+fi
+{ grep -qF -- "environment \"$hostile\" is not in the configuration" "$work/policies-env.log" &&
+  grep -q -- 'finished in .* FAIL 3 *$' "$work/policies-env.log"; } ||
+  { cat "$work/policies-env.log" >&2; fail "the policies-test-policies job did not refuse the unknown environment with exit code 3"; }
+[ ! -e "$repo/pwned" ] || fail "the environment input ran as shell code in the policies-test-policies job"
+[ -z "$(git -C "$repo" status --porcelain -- policy)" ] || fail "policy/ of the scratch repository is not back as committed"
+say "gitlab-ci-local: the component's test-policies jobs on policy/ (passing, a failed test: exit code 1, a broken policy and an unknown environment: exit code 3)"
 
 # The GitLab quick start, its include pointed at the component of this
 # commit (gitlab-ci-local reads a component of the project's own commit from
@@ -210,6 +293,37 @@ fi
 [ "$(stat -c %a "$repo/.tierdeploy/aws-web-identity-token")" = 600 ] || fail "the quick start's token file is readable by others"
 grep -q 'PASS  tierdeploy-plan' "$work/quickstart.log" || { cat "$work/quickstart.log" >&2; fail "the quick start's plan job did not pass"; }
 say "gitlab-ci-local: the GitLab quick start merged, listed, and its plan job run on a cold cache"
+
+# The policy tests' example of README.md and templates/README.md, its include
+# pointed at the component of this commit: the job runs on pushes to the
+# default branch, and in merge requests only when a policy changes (the
+# scratch repository's change is elsewhere; a change in the working tree
+# counts for gitlab-ci-local), in the test stage, needing nothing.
+policies_example=policies.gitlab-ci.yml
+# shellcheck disable=SC2016 # the variables are GitLab's, for gitlab-ci-local
+sed 's|gitlab\.com/tierdeploy/tierdeploy/tierdeploy@[0-9.]*$|$CI_SERVER_FQDN/$CI_PROJECT_PATH/tierdeploy@$CI_COMMIT_SHA|' \
+  examples/gitlab/policies.gitlab-ci.yml >"$repo/$policies_example"
+# shellcheck disable=SC2016
+grep -q 'tierdeploy@\$CI_COMMIT_SHA$' "$repo/$policies_example" || fail "examples/gitlab/policies.gitlab-ci.yml includes no gitlab.com/tierdeploy/tierdeploy/tierdeploy@VERSION"
+expect_jobs "$policies_example" merge_request_event tierdeploy-plan
+expect_jobs "$policies_example" push tierdeploy-apply tierdeploy-test-policies
+expect_jobs "$policies_example" schedule tierdeploy-drift
+cp "$repo/policy/terraform/lib.rego" "$work/lib.rego"
+printf '\n# A change for the policy tests to find.\n' >>"$repo/policy/terraform/lib.rego"
+expect_jobs "$policies_example" merge_request_event tierdeploy-plan tierdeploy-test-policies
+gcl --file "$policies_example" --list-csv --variable CI_PIPELINE_SOURCE=merge_request_event >"$work/list.csv" 2>"$work/list.err" ||
+  { cat "$work/list.err" >&2; fail "gitlab-ci-local --file examples/gitlab/policies.gitlab-ci.yml --list-csv failed"; }
+cp "$work/lib.rego" "$repo/policy/terraform/lib.rego"
+grep -qx 'tierdeploy-test-policies;test;on_success;false;;\[\]' "$work/list.csv" ||
+  fail "examples/gitlab/policies.gitlab-ci.yml: tierdeploy-test-policies is not a job of the test stage that needs nothing and fails the pipeline: $(grep '^tierdeploy-test-policies;' "$work/list.csv")"
+if ! gcl --file "$policies_example" --force-shell-executor --variable CI_PIPELINE_SOURCE=push --variable GITLAB_CI=true \
+  --input config=tierdeploy.reference.yaml tierdeploy-test-policies >"$work/policies-example.log" 2>&1; then
+  cat "$work/policies-example.log" >&2
+  fail "the tierdeploy-test-policies job of examples/gitlab/policies.gitlab-ci.yml failed on policy/ (log above)"
+fi
+grep -Eq '^tierdeploy-test-policies > PASS: ([0-9]+)/\1$' "$work/policies-example.log" ||
+  { cat "$work/policies-example.log" >&2; fail "the tierdeploy-test-policies job of examples/gitlab/policies.gitlab-ci.yml did not pass every test"; }
+say "gitlab-ci-local: the policy tests' example merged, listed with and without a policy change, and its job run on policy/"
 
 # The plan job of a merge request pipeline. gitlab-ci-local sets GITLAB_CI to
 # false, so tierdeploy runs on its local platform: it compares with

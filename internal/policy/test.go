@@ -133,8 +133,10 @@ func Test(ctx context.Context, opts TestOptions) (TestReport, error) {
 		timeout = DefaultTestTimeout
 	}
 	// Parse every module first through the same compiler settings as Load,
-	// so that a bad test is reported with its file and line as bad input.
-	if err := compile(newCompiler(), modules); err != nil {
+	// so that a bad test is reported with its file and line as bad input;
+	// with print kept, as the runner below keeps it, so that what print
+	// is given is checked here too (a compiler without print drops it).
+	if err := compile(newCompiler().WithEnablePrintStatements(true), modules); err != nil {
 		return TestReport{}, err
 	}
 	store := inmem.NewFromObjectWithOpts(f.data, inmem.OptRoundTripOnWrite(false))

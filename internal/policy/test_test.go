@@ -67,13 +67,24 @@ todo_test_later if false
 }
 
 func TestTestReportsBadTestsAsBadInput(t *testing.T) {
-	root := repo(t, map[string]string{
-		"p/ok.rego":      "package ok\n\nwarn contains \"x\" if false\n",
-		"p/ok_test.rego": "package ok_test\n\ntest_x if {\n\tundefined_function(1)\n}\n",
-	})
-	_, err := Test(t.Context(), TestOptions{Root: root, Dirs: []string{"p"}})
-	require.ErrorIs(t, err, ErrInvalid)
-	assert.Contains(t, err.Error(), "p/ok_test.rego:4:")
+	for name, tc := range map[string]struct{ test, want string }{
+		"undefined function": {"test_x if {\n\tundefined_function(1)\n}\n", "p/ok_test.rego:4:"},
+		// Inside print, which the tests run with: the job's environment
+		// (tokens, credentials) stays out of reach, and the refusal is
+		// bad input with its line, as outside print.
+		"runtime env in print": {"test_x if {\n\tprint(opa.runtime().env.GITLAB_TOKEN)\n}\n", "p/ok_test.rego:4:"},
+		"http.send in print":   {"test_x if {\n\tprint(http.send({\"method\": \"get\", \"url\": \"http://127.0.0.1:1\"}))\n}\n", "p/ok_test.rego:4:"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			root := repo(t, map[string]string{
+				"p/ok.rego":      "package ok\n\nwarn contains \"x\" if false\n",
+				"p/ok_test.rego": "package ok_test\n\n" + tc.test,
+			})
+			_, err := Test(t.Context(), TestOptions{Root: root, Dirs: []string{"p"}})
+			require.ErrorIs(t, err, ErrInvalid)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
 }
 
 func TestTestWithoutTests(t *testing.T) {

@@ -77,7 +77,7 @@ func TestComponentInputs(t *testing.T) {
 	declared := slices.Sorted(maps.Keys(c.inputs))
 	require.Equal(t, declared, slices.Sorted(maps.Keys(used)), "every input is used and every used input declared")
 	for _, want := range []string{"stage", "config", "environment", "command", "image", "image-version",
-		"output-prefix", "plan-rules", "apply-rules", "drift-rules"} {
+		"output-prefix", "plan-rules", "apply-rules", "drift-rules", "test-policies", "test-policies-rules"} {
 		require.Contains(t, declared, want)
 	}
 	for name, in := range c.inputs {
@@ -88,15 +88,24 @@ func TestComponentInputs(t *testing.T) {
 			require.NoError(t, err, "input %s", name)
 		}
 	}
-	require.Equal(t, []string{"all", "plan", "apply", "drift"}, c.inputs["command"].Options)
-	for _, name := range []string{"plan-rules", "apply-rules", "drift-rules"} {
+	require.Equal(t, []string{"all", "plan", "apply", "drift", "test-policies"}, c.inputs["command"].Options)
+	require.Equal(t, "all", c.inputs["command"].Default)
+	for _, name := range []string{"plan-rules", "apply-rules", "drift-rules", "test-policies-rules"} {
 		require.Equal(t, "array", c.inputs[name].Type, name)
 	}
+	// The policy tests' job is asked for: an include without policies keeps
+	// the three jobs it had (the command exits 3 when no tier has policies).
+	require.Equal(t, "boolean", c.inputs["test-policies"].Type)
+	require.Equal(t, false, c.inputs["test-policies"].Default)
+	require.Equal(t, []any{
+		map[string]any{"if": `$CI_PIPELINE_SOURCE == "merge_request_event"`},
+		map[string]any{"if": `$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE == "push"`},
+	}, c.inputs["test-policies-rules"].Default, "policy tests run in merge requests and on the default branch")
 }
 
 func TestComponentJobs(t *testing.T) {
 	c := readComponent(t)
-	for _, name := range []string{"plan", "apply", "drift"} {
+	for _, name := range []string{"plan", "apply", "drift", "test-policies"} {
 		t.Run(name, func(t *testing.T) {
 			j := c.job(t, name)
 			image, _ := j["image"].(map[string]any)
@@ -121,6 +130,14 @@ func TestComponentJobs(t *testing.T) {
 			require.Equal(t, "never", first["when"])
 			require.Contains(t, first["if"], `"`+name+`"`)
 
+			if name == "test-policies" {
+				// It writes no outputs, no report and no Terraform
+				// report, and downloads no provider.
+				for _, key := range []string{"artifacts", "cache", "resource_group", "allow_failure"} {
+					require.NotContains(t, j, key, "the test-policies job")
+				}
+				return
+			}
 			artifacts, _ := j["artifacts"].(map[string]any)
 			reports, _ := artifacts["reports"].(map[string]any)
 			require.Equal(t, ".tierdeploy/outputs.env", reports["dotenv"], "where tierdeploy writes its outputs on GitLab")
