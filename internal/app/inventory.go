@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -14,6 +15,7 @@ import (
 	"github.com/tierdeploy/tierdeploy/internal/config"
 	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/inventory"
+	"github.com/tierdeploy/tierdeploy/internal/termtext"
 	"github.com/tierdeploy/tierdeploy/internal/tier"
 )
 
@@ -150,10 +152,10 @@ func (a *invocation) inventoryGet(ctx context.Context, st InventoryStore, env st
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintf(a.deps.Stdout, "%s\n", b)
+		_, err = fmt.Fprintf(a.deps.Stdout, "%s\n", terminalJSON(bytes.TrimSuffix(b, []byte("\n"))))
 		return err
 	}
-	fmt.Fprintf(a.deps.Stdout, "# inventory of %s, version %d (commit %s)\n", env, v.Number, orNone(doc.Commit))
+	fmt.Fprintf(a.deps.Stdout, "# inventory of %s, version %d (commit %s)\n", env, v.Number, termtext.Line(orNone(doc.Commit)))
 	_, err = fmt.Fprint(a.deps.Stdout, doc.Text(ro))
 	return err
 }
@@ -284,7 +286,7 @@ func (a *invocation) printChange(c inventory.Change, what string, ro inventory.R
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintf(a.deps.Stdout, "%s\n", b)
+		_, err = fmt.Fprintf(a.deps.Stdout, "%s\n", terminalJSON(b))
 		return err
 	}
 	if c.Empty() {
@@ -311,7 +313,8 @@ func (a *invocation) inventoryHistory(ctx context.Context, st InventoryStore, en
 		if !v.Modified.IsZero() {
 			date = v.Modified.UTC().Format(time.RFC3339)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", v.Number, date, orNone(v.Commit), strings.Join(v.Labels, ","), v.ModifiedBy)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", v.Number, date,
+			termtext.Line(orNone(v.Commit)), termtext.Line(strings.Join(v.Labels, ",")), termtext.Line(v.ModifiedBy))
 	}
 	return tw.Flush()
 }

@@ -1,11 +1,16 @@
 package inventory
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/tierdeploy/tierdeploy/internal/termtext"
 )
 
 // MaskText stands in for a sensitive value wherever one would be shown.
@@ -91,25 +96,25 @@ func (c Change) Text(opts RenderOptions) string {
 		if e.Sensitive && !opts.ShowSecrets {
 			return MaskText
 		}
-		return string(v)
+		return displayValue(v)
 	}
 	type line struct{ key, text string }
 	var lines []line
 	for _, e := range c.Added {
-		lines = append(lines, line{e.Key, fmt.Sprintf("+ %s = %s", e.Key, show(e, e.After))})
+		lines = append(lines, line{e.Key, fmt.Sprintf("+ %s = %s", displayKey(e.Key), show(e, e.After))})
 	}
 	for _, e := range c.Changed {
-		lines = append(lines, line{e.Key, fmt.Sprintf("~ %s = %s -> %s", e.Key, show(e, e.Before), show(e, e.After))})
+		lines = append(lines, line{e.Key, fmt.Sprintf("~ %s = %s -> %s", displayKey(e.Key), show(e, e.Before), show(e, e.After))})
 	}
 	for _, e := range c.Removed {
-		lines = append(lines, line{e.Key, fmt.Sprintf("- %s = %s", e.Key, show(e, e.Before))})
+		lines = append(lines, line{e.Key, fmt.Sprintf("- %s = %s", displayKey(e.Key), show(e, e.Before))})
 	}
 	for _, e := range c.KnownAfterApply {
 		before := "(none)"
 		if e.Before != nil {
 			before = show(e, e.Before)
 		}
-		lines = append(lines, line{e.Key, fmt.Sprintf("? %s = %s -> (known after apply)", e.Key, before)})
+		lines = append(lines, line{e.Key, fmt.Sprintf("? %s = %s -> (known after apply)", displayKey(e.Key), before)})
 	}
 	sort.SliceStable(lines, func(i, j int) bool { return lines[i].key < lines[j].key })
 	var b strings.Builder
@@ -165,19 +170,66 @@ func (c Change) JSON(opts RenderOptions) ([]byte, error) {
 func (d *Document) Text(opts RenderOptions) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "schema:      %s\nenvironment: %s\ntier:        %s\ncommit:      %s\ncreated:     %s\n",
-		d.Schema, d.Environment, d.Tier, d.Commit, d.Created.UTC().Format(time.RFC3339))
+		displayKey(d.Schema), displayKey(d.Environment), displayKey(d.Tier), displayKey(d.Commit), d.Created.UTC().Format(time.RFC3339))
 	if len(d.Sensitive) > 0 {
-		fmt.Fprintf(&b, "sensitive:   %s\n", strings.Join(d.Sensitive, ", "))
+		names := make([]string, len(d.Sensitive))
+		for i, n := range d.Sensitive {
+			names[i] = displayKey(n)
+		}
+		fmt.Fprintf(&b, "sensitive:   %s\n", strings.Join(names, ", "))
 	}
 	b.WriteString("values:\n")
 	top := map[string]bool{}
 	leaves := flatten(d.Values, d.IsSensitive, top)
 	for _, k := range sortedKeys(leaves) {
-		v := string(leaves[k])
+		v := displayValue(leaves[k])
 		if top[k] && !opts.ShowSecrets {
 			v = MaskText
 		}
-		fmt.Fprintf(&b, "  %s = %s\n", k, v)
+		fmt.Fprintf(&b, "  %s = %s\n", displayKey(k), v)
+	}
+	return b.String()
+}
+
+// displayKey returns a key (or another name read from the document) as it
+// is when a terminal shows it as written, and Go-quoted in ASCII when it
+// holds a control character, an escape sequence or invalid UTF-8: a
+// document from the store is outside input, and the text forms are printed
+// to terminals and logs.
+func displayKey(k string) string {
+	if termtext.Safe(k, false) {
+		return k
+	}
+	return strconv.QuoteToASCII(k)
+}
+
+// displayValue returns a JSON value for a terminal. JSON already escapes
+// the C0 controls inside strings but lets DEL, the C1 controls (U+009B
+// starts an escape sequence on some terminals) and the line and paragraph
+// separators through, and a raw value may hold invalid UTF-8; those are
+// written as \u escapes, which leaves the JSON meaning unchanged.
+func displayValue(v json.RawMessage) string {
+	if termtext.Safe(string(v), false) && !bytes.ContainsAny(v, "\u2028\u2029\t") {
+		return string(v)
+	}
+	var b strings.Builder
+	for i := 0; i < len(v); {
+		r, size := utf8.DecodeRune(v[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			b.WriteString(`\ufffd`)
+		case r == 0x7f, r >= 0x80 && r <= 0x9f, r == 0x2028, r == 0x2029:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		case r == '\t', r == '\n', r == '\r':
+			// Only whitespace between JSON tokens can be raw; one
+			// entry stays on one line.
+			b.WriteByte(' ')
+		case r < 0x20:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.Write(v[i : i+size])
+		}
+		i += size
 	}
 	return b.String()
 }
