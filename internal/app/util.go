@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"unicode/utf8"
+
+	"github.com/tierdeploy/tierdeploy/internal/termtext"
 )
 
 // holder names this run in inventory leases, so a blocked run can say who
@@ -57,35 +58,5 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 // terminalJSON returns JSON that is safe to print to a terminal without
-// changing what it means: encoding/json lets DEL, the C1 controls (U+009B
-// starts an escape sequence on some terminals) and the line and paragraph
-// separators through inside strings, and a raw message may hold invalid
-// UTF-8; each is written as a \u escape. Whitespace is kept.
-func terminalJSON(b []byte) []byte {
-	clean := true
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 || r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0x2028 || r == 0x2029 {
-			clean = false
-			break
-		}
-		i += size
-	}
-	if clean {
-		return b
-	}
-	out := make([]byte, 0, len(b)+16)
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			out = append(out, `\ufffd`...)
-		case r == 0x7f, r >= 0x80 && r <= 0x9f, r == 0x2028, r == 0x2029:
-			out = fmt.Appendf(out, `\u%04x`, r)
-		default:
-			out = append(out, b[i:i+size]...)
-		}
-		i += size
-	}
-	return out
-}
+// changing what it means (termtext.JSON).
+func terminalJSON(b []byte) []byte { return termtext.JSON(b) }

@@ -12,6 +12,10 @@
 // an escape sequence. Line and Block remove CSI sequences (colours, cursor
 // movement) whole and replace every other control character, C0 (but tab
 // and, for Block, newline), DEL and C1 (U+0080 to U+009F, which some
-// terminals read as ESC [ and the like), with U+FFFD, so that what was
-// hidden is shown and nothing is obeyed. Invalid UTF-8 becomes U+FFFD too.
+// terminals read as ESC [ and the like), and the line and paragraph
+// separators U+2028 and U+2029 (which some log viewers and editors break
+// lines at, so that a forged line seems to start there), with U+FFFD, so
+// that what was hidden is shown and nothing is obeyed. Invalid UTF-8
+// becomes U+FFFD too. JSON escapes what encoding/json leaves raw in
+// strings instead, so that JSON stays lossless.
 package termtext

@@ -1,6 +1,7 @@
 package termtext
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -32,16 +33,63 @@ func Safe(s string, lines bool) bool {
 }
 
 // control reports whether r is a character that must not reach a
-// terminal: C0 controls but tab (and newline when lines is set), DEL, and
-// the C1 controls.
+// terminal: C0 controls but tab (and newline when lines is set), DEL, the
+// C1 controls, and the line and paragraph separators.
 func control(r rune, lines bool) bool {
 	switch {
 	case r == '\t', r == '\n' && lines:
 		return false
-	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
+	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f, r == 0x2028, r == 0x2029:
 		return true
 	}
 	return false
+}
+
+// JSON returns JSON text b safe to print to a terminal without changing
+// what it means. encoding/json (and log/slog's JSON handler) escape the C0
+// controls inside strings but let DEL, the C1 controls (U+009B starts an
+// escape sequence on some terminals) and, for slog, invalid UTF-8 through;
+// each is written as a \u escape (invalid UTF-8 as \ufffd, as encoding/json
+// decodes it), as are the line and paragraph separators. Such characters
+// are only ever inside strings in valid JSON, where the escape means the
+// same character. Whitespace is kept; b is returned as it is when nothing
+// needs escaping.
+func JSON(b []byte) []byte {
+	if jsonSafe(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			out = append(out, `\ufffd`...)
+		case jsonEscaped(r):
+			out = fmt.Appendf(out, `\u%04x`, r)
+		default:
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	return out
+}
+
+func jsonSafe(b []byte) bool {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 || jsonEscaped(r) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// jsonEscaped reports whether JSON must write r as a \u escape for a
+// terminal: the control characters JSON allows raw inside strings, and the
+// separators.
+func jsonEscaped(r rune) bool {
+	return r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0x2028 || r == 0x2029
 }
 
 func clean(s string, lines bool) string {

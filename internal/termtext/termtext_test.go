@@ -1,10 +1,12 @@
 package termtext
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Escape sequences that a terminal or a log viewer would obey are shown
@@ -26,6 +28,7 @@ func TestEscapeSequencesAreNeutralised(t *testing.T) {
 		"invalid UTF-8":    {"a\xffb\xc2", "a\uFFFDb\uFFFD", "a\uFFFDb\uFFFD"},
 		"CSI at the end":   {"a\x1b[", "a", "a"},
 		"lone ESC":         {"a\x1b", "a\uFFFD", "a\uFFFD"},
+		"line separator":   {"ok\u2028::error::x\u2029y", "ok\uFFFD::error::x\uFFFDy", "ok\uFFFD::error::x\uFFFDy"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -46,7 +49,7 @@ func FuzzClean(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		line, block := Line(s), Block(s)
 		for _, out := range []string{line, block} {
-			if strings.ContainsAny(out, "\x1b\r\x07\x00\u009b\u009d") {
+			if strings.ContainsAny(out, "\x1b\r\x07\x00\u009b\u009d\u2028\u2029") {
 				t.Fatalf("%q -> %q", s, out)
 			}
 		}
@@ -57,4 +60,22 @@ func FuzzClean(f *testing.F) {
 			t.Fatalf("%q not safe: %q %q", s, line, block)
 		}
 	})
+}
+
+// JSON printed to a terminal keeps its meaning, and no DEL, C1 control,
+// separator or invalid UTF-8 reaches the terminal raw.
+func TestJSONEscapesWhatEncodingJSONLeavesRaw(t *testing.T) {
+	value := "a\u009b2J\u2028::error::x\u2029\x7f\u0085é…"
+	b, err := json.Marshal(map[string]string{"k\u009b": value})
+	require.NoError(t, err)
+	out := JSON(b)
+	for _, bad := range []string{"\u009b", "\u2028", "\u2029", "\x7f", "\u0085"} {
+		assert.NotContains(t, string(out), bad)
+	}
+	var got map[string]string
+	require.NoError(t, json.Unmarshal(out, &got))
+	assert.Equal(t, map[string]string{"k\u009b": value}, got, "lossless")
+	assert.Equal(t, `{"a":"\ufffd"}`, string(JSON([]byte("{\"a\":\"\xff\"}"))))
+	plain := []byte("{\n  \"é\": \"…\"\n}")
+	assert.Equal(t, plain, JSON(plain))
 }
