@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/tierdeploy/tierdeploy/internal/console"
 	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/event"
 	"github.com/tierdeploy/tierdeploy/internal/termtext"
@@ -158,10 +159,8 @@ inventory document, fork code where the job holds secrets).
 `)
 }
 
+// newLogger returns the log of a command before (or without) a console:
+// text or JSON records made safe for a terminal as the console's are.
 func newLogger(w io.Writer, format string) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
-	if format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return console.NewLogger(w, format == "json", slog.LevelInfo)
 }

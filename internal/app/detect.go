@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"github.com/tierdeploy/tierdeploy/internal/config"
 	"github.com/tierdeploy/tierdeploy/internal/runner"
 	"github.com/tierdeploy/tierdeploy/internal/scm"
+	"github.com/tierdeploy/tierdeploy/internal/termtext"
 	"github.com/tierdeploy/tierdeploy/internal/tier"
 )
 
@@ -242,24 +244,36 @@ func writeDetectJSON(w io.Writer, sel tier.Selection) error {
 	if out.Stacks == nil {
 		out.Stacks = []tier.Stack{}
 	}
-	enc := json.NewEncoder(w)
+	// Reasons quote changed file names: escaped for a terminal
+	// (termtext.JSON), meaning the same.
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := w.Write(termtext.JSON(b.Bytes()))
+	return err
 }
 
 // maxReasons is how many reasons per stack the text output shows.
 const maxReasons = 10
 
+// writeDetectText lists the stacks and why. Reasons quote changed file
+// names, and the revisions may come from the event: each is one line safe
+// for a terminal (termtext.Line), so that no file name can write escape
+// sequences or start a line of its own.
 func writeDetectText(w io.Writer, d detection) {
 	n := len(d.Selection.Stacks)
+	base, head := termtext.Line(d.Base), termtext.Line(orWorkingTree(d.Head))
 	switch {
 	case d.Base == "":
 		fmt.Fprintf(w, "%d stack(s) selected:\n", n)
 	case n == 0:
-		fmt.Fprintf(w, "no stack affected (%d changed path(s) between %s and %s)\n", len(d.Paths), d.Base, orWorkingTree(d.Head))
+		fmt.Fprintf(w, "no stack affected (%d changed path(s) between %s and %s)\n", len(d.Paths), base, head)
 		return
 	default:
-		fmt.Fprintf(w, "%d stack(s) affected (%d changed path(s) between %s and %s):\n", n, len(d.Paths), d.Base, orWorkingTree(d.Head))
+		fmt.Fprintf(w, "%d stack(s) affected (%d changed path(s) between %s and %s):\n", n, len(d.Paths), base, head)
 	}
 	for _, s := range d.Selection.Stacks {
 		fmt.Fprintf(w, "  %s/%s\n", s.Tier, s.Environment)
@@ -268,7 +282,7 @@ func writeDetectText(w io.Writer, d detection) {
 				fmt.Fprintf(w, "      ... and %d more (--format json lists all)\n", len(s.Reasons)-maxReasons)
 				break
 			}
-			fmt.Fprintf(w, "      %s\n", r)
+			fmt.Fprintf(w, "      %s\n", termtext.Line(r.String()))
 		}
 	}
 }

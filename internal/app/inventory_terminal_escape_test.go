@@ -35,7 +35,7 @@ func (hostileStore) doc(n int64) *inventory.Document {
 		Commit:  "0123\x1b[2J",
 		Created: time.Date(2026, 3, 4, 4, 6, 7, 0, time.UTC),
 		Values: map[string]json.RawMessage{
-			"evil":           raw(hostileValue + strings.Repeat("!", int(n))),
+			"evil":             raw(hostileValue + strings.Repeat("!", int(n))),
 			"k\x1b[2J\u009bey": raw("v"),
 		},
 	}

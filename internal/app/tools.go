@@ -9,6 +9,7 @@ import (
 	"github.com/tierdeploy/tierdeploy/internal/config"
 	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/redact"
+	"github.com/tierdeploy/tierdeploy/internal/termtext"
 )
 
 // Environment variables of the tool source (the flags --tool-mirror and
@@ -96,9 +97,15 @@ func (a *invocation) toolchain(cfg *config.Config) (deploy.Toolchain, error) {
 // redacted is a URL without its credentials (user name included) or query.
 func redacted(raw string) string { return redact.URL(raw) }
 
-// binaryLine describes a stack's binary on one line: the choice, where it
-// is, or why it cannot be had.
+// binaryLine describes a stack's binary on one line, safe for a terminal:
+// the choice, where it is, or why it cannot be had. The version a binary
+// reports, its path and the error (which quotes a version file) are
+// outside text.
 func binaryLine(b deploy.StackBinary) string {
+	return termtext.Line(binaryText(b))
+}
+
+func binaryText(b deploy.StackBinary) string {
 	if b.Err != nil {
 		return "error: " + strings.ReplaceAll(b.Err.Error(), "\n", " ")
 	}

@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+
+	"github.com/tierdeploy/tierdeploy/internal/termtext"
 )
 
 func runValidate(ctx context.Context, a *invocation) error {
@@ -23,11 +25,13 @@ func runValidate(ctx context.Context, a *invocation) error {
 	for _, t := range cfg.Tiers {
 		tiers = append(tiers, t.Name)
 	}
+	// The file and policy directories are paths of the checkout: made
+	// safe for a terminal. Names are validated.
 	fmt.Fprintf(a.deps.Stdout, "%s is valid: %d tier(s) (%s), %d environment(s) (%s), inventory store %s",
-		cfg.File, len(cfg.Tiers), strings.Join(tiers, ", "),
+		termtext.Line(cfg.File), len(cfg.Tiers), strings.Join(tiers, ", "),
 		len(cfg.Environments), strings.Join(cfg.EnvironmentNames(), ", "), cfg.StoreKind())
 	if dirs := cfg.AllPolicyDirs(); len(dirs) > 0 {
-		fmt.Fprintf(a.deps.Stdout, ", policies compiled (%s)", strings.Join(dirs, ", "))
+		fmt.Fprintf(a.deps.Stdout, ", policies compiled (%s)", termtext.Line(strings.Join(dirs, ", ")))
 	}
 	fmt.Fprintln(a.deps.Stdout)
 	return nil

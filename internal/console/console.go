@@ -135,7 +135,7 @@ func New(o Options) *Console {
 			level = slog.LevelWarn
 		}
 	}
-	c.main = newLogger(w, o.JSON, level)
+	c.main = NewLogger(w, o.JSON, level)
 	return c
 }
 
@@ -143,16 +143,17 @@ func New(o Options) *Console {
 // above the stack lines (everything with Verbose).
 func (c *Console) Logger() *slog.Logger { return c.main }
 
-// newLogger returns a logger that writes to w. Its records are made safe
-// for a terminal (safeWriter): the text handler quotes control characters,
-// but the JSON handler leaves the C1 controls as they are.
-func newLogger(w io.Writer, json bool, level slog.Level) *slog.Logger {
-	w = safeWriter{w}
+// NewLogger returns a logger that writes text or JSON records to w, made
+// safe for a terminal or a CI log viewer (safeWriter): the text handler
+// quotes control characters, but the JSON handler leaves DEL and the C1
+// controls (U+009B is CSI on some terminals) raw in strings; they are
+// written as \u escapes, which keeps each record's meaning.
+func NewLogger(w io.Writer, json bool, level slog.Level) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: level}
 	if json {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(slog.NewJSONHandler(safeWriter{w: w, json: true}, opts))
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(slog.NewTextHandler(safeWriter{w: w}, opts))
 }
 
 // Begin lists the stacks, waiting, and starts redrawing.
@@ -213,7 +214,7 @@ func (c *Console) StackLogger(key string) *slog.Logger {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return newLogger(c.line(key).log, c.o.JSON, slog.LevelInfo)
+	return NewLogger(c.line(key).log, c.o.JSON, slog.LevelInfo)
 }
 
 // Started marks a stack running.
@@ -414,16 +415,25 @@ func cut(s string, n int) string {
 }
 
 // safeWriter writes what a logger writes, one record per Write, made safe
-// for a terminal (termtext.Block): text a tool, a chart or a cluster
-// controls cannot move the cursor, set the window title or write the
-// clipboard, on a terminal or in a CI log viewer.
-type safeWriter struct{ w io.Writer }
+// for a terminal: text a tool, a chart or a cluster controls cannot move
+// the cursor, set the window title or write the clipboard, on a terminal
+// or in a CI log viewer. A text record is neutralised (termtext.Block); a
+// JSON record is escaped (termtext.JSON), so that it still decodes to what
+// was logged.
+type safeWriter struct {
+	w    io.Writer
+	json bool
+}
 
 func (s safeWriter) Write(p []byte) (int, error) {
-	if termtext.Safe(string(p), true) {
-		return s.w.Write(p)
+	out := p
+	switch {
+	case s.json:
+		out = termtext.JSON(p)
+	case !termtext.Safe(string(p), true):
+		out = []byte(termtext.Block(string(p)))
 	}
-	if _, err := io.WriteString(s.w, termtext.Block(string(p))); err != nil {
+	if _, err := s.w.Write(out); err != nil {
 		return 0, err
 	}
 	return len(p), nil

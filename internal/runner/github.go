@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/sethvargo/go-githubactions"
+
+	"github.com/tierdeploy/tierdeploy/internal/termtext"
 )
 
 // SummaryLimit is the most a GitHub step summary may hold: 1 MiB.
@@ -80,8 +82,9 @@ func (g *GitHub) command(c *githubactions.Command) error {
 }
 
 // Group starts a foldable group of log lines titled title, up to EndGroup.
+// The title is made one line safe for the log viewer (termtext.Line).
 func (g *GitHub) Group(title string) error {
-	return g.command(&githubactions.Command{Name: "group", Message: title})
+	return g.command(&githubactions.Command{Name: "group", Message: termtext.Line(title)})
 }
 
 // EndGroup ends the group that Group started.
@@ -106,8 +109,13 @@ func (g *GitHub) AddMask(secret string) error {
 }
 
 // Annotate shows a message on a file and line in the workflow run and the
-// pull request's changed files.
+// pull request's changed files. The command's encoding keeps it on one
+// line, but not escape sequences: the file, title and message (which quote
+// configuration values and file names) are made safe for the log viewer
+// first (termtext), the message keeping its lines.
 func (g *GitHub) Annotate(a Annotation) error {
+	a.File, a.Title = termtext.Line(a.File), termtext.Line(a.Title)
+	a.Message = termtext.Block(a.Message)
 	props := githubactions.CommandProperties{}
 	if a.File != "" {
 		props["file"] = a.File

@@ -5,6 +5,8 @@ import (
 	"io"
 	"maps"
 	"os"
+
+	"github.com/tierdeploy/tierdeploy/internal/termtext"
 )
 
 // LocalOptions configures a Local runner.
@@ -29,9 +31,10 @@ func NewLocal(o LocalOptions) *Local {
 	return &Local{w: o.Stderr, outputs: map[string]string{}}
 }
 
-// Group prints the title as a heading line.
+// Group prints the title as a heading line, safe for a terminal
+// (termtext.Line).
 func (l *Local) Group(title string) error {
-	if _, err := fmt.Fprintf(l.w, "==> %s\n", title); err != nil {
+	if _, err := fmt.Fprintf(l.w, "==> %s\n", termtext.Line(title)); err != nil {
 		return fmt.Errorf("write group title: %w", err)
 	}
 	return nil
