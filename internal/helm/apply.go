@@ -114,7 +114,7 @@ func (s *Stage) deploy(ctx context.Context, c *cluster, install, replace bool, i
 		err error
 	)
 	set := actionSettings{run: deployRun, replace: replace}
-	defer withTTLJobWait(c.cfg)()
+	defer withTTLJobWait(c.cfg, s.jobWaited)()
 	if install {
 		out, err = s.installAction(ctx, c.cfg, set).RunWithContext(ctx, in.chart, in.vals)
 	} else {

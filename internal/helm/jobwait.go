@@ -37,18 +37,22 @@ import (
 // Every other call goes to the client it wraps.
 type ttlJobKube struct {
 	kube.Interface
+	// done, if set, is told of each Job whose own wait ended without
+	// error.
+	done func(*resource.Info)
 }
 
 var _ kube.InterfaceWaitOptions = (*ttlJobKube)(nil)
 
-// withTTLJobWait makes cfg's deploys wait for Jobs with a TTL apart;
-// restore puts the original client back.
-func withTTLJobWait(cfg *action.Configuration) (restore func()) {
+// withTTLJobWait makes cfg's deploys wait for Jobs with a TTL apart,
+// telling done (if not nil) of each Job whose wait ended well; restore
+// puts the original client back.
+func withTTLJobWait(cfg *action.Configuration, done func(*resource.Info)) (restore func()) {
 	orig := cfg.KubeClient
 	if _, ok := orig.(*ttlJobKube); ok || orig == nil {
 		return func() {}
 	}
-	cfg.KubeClient = &ttlJobKube{Interface: orig}
+	cfg.KubeClient = &ttlJobKube{Interface: orig, done: done}
 	return func() { cfg.KubeClient = orig }
 }
 
@@ -72,7 +76,7 @@ func (k *ttlJobKube) GetWaiterWithOptions(ws kube.WaitStrategy, opts ...kube.Wai
 	if err != nil {
 		return nil, err
 	}
-	return &ttlJobWaiter{Waiter: w}, nil
+	return &ttlJobWaiter{Waiter: w, done: k.done}, nil
 }
 
 // ttlJobWaiter is a waiter whose Wait and WaitWithJobs wait for each Job
@@ -81,36 +85,41 @@ func (k *ttlJobKube) GetWaiterWithOptions(ws kube.WaitStrategy, opts ...kube.Wai
 // methods are the wrapped waiter's.
 type ttlJobWaiter struct {
 	kube.Waiter
+	done func(*resource.Info)
 }
 
 // Wait waits for the objects to be ready (a Job: started).
 func (w *ttlJobWaiter) Wait(resources kube.ResourceList, timeout time.Duration) error {
-	return waitApart(resources, timeout, w.Waiter.Wait)
+	return waitApart(resources, timeout, w.Waiter.Wait, w.done)
 }
 
 // WaitWithJobs waits for the objects to be ready and the Jobs to complete.
 func (w *ttlJobWaiter) WaitWithJobs(resources kube.ResourceList, timeout time.Duration) error {
-	return waitApart(resources, timeout, w.Waiter.WaitWithJobs)
+	return waitApart(resources, timeout, w.Waiter.WaitWithJobs, w.done)
 }
 
 // waitApart runs wait for the objects that are not Jobs with a TTL, and
-// for each Job with a TTL alone, concurrently, and joins their errors.
-func waitApart(resources kube.ResourceList, timeout time.Duration, wait func(kube.ResourceList, time.Duration) error) error {
+// for each Job with a TTL alone, concurrently, and joins their errors. It
+// tells done (if not nil) of each Job whose wait ended without error.
+func waitApart(resources kube.ResourceList, timeout time.Duration, wait func(kube.ResourceList, time.Duration) error,
+	done func(*resource.Info),
+) error {
 	rest, apart := splitTTLJobs(resources)
 	if len(apart) == 0 {
 		return wait(resources, timeout)
 	}
-	groups := make([]kube.ResourceList, 0, len(apart)+1)
-	if len(rest) > 0 {
-		groups = append(groups, rest)
-	}
-	for _, j := range apart {
-		groups = append(groups, kube.ResourceList{j})
-	}
-	errs := make([]error, len(groups))
+	errs := make([]error, len(apart)+1)
 	var wg sync.WaitGroup
-	for i, g := range groups {
-		wg.Go(func() { errs[i] = wait(g, timeout) })
+	if len(rest) > 0 {
+		wg.Go(func() { errs[0] = wait(rest, timeout) })
+	}
+	for i, j := range apart {
+		wg.Go(func() {
+			errs[i+1] = wait(kube.ResourceList{j}, timeout)
+			if errs[i+1] == nil && done != nil {
+				done(j)
+			}
+		})
 	}
 	wg.Wait()
 	return errors.Join(errs...)

@@ -180,10 +180,17 @@ func TestTTLJobWaiterErrors(t *testing.T) {
 		}
 		return nil
 	}}
-	w := &ttlJobWaiter{Waiter: f}
+	var mu sync.Mutex
+	var done []string
+	w := &ttlJobWaiter{Waiter: f, done: func(j *resource.Info) {
+		mu.Lock()
+		done = append(done, j.Name)
+		mu.Unlock()
+	}}
 	err := w.WaitWithJobs(releaseObjects(t), time.Minute)
 	require.ErrorIs(t, err, jobFailed)
 	require.ErrorIs(t, err, webSlow)
+	assert.Equal(t, []string{"warm"}, done, "only the Job whose wait ended well is done")
 
 	plain := &fakeWaiter{wait: func(kube.ResourceList, bool) error { return webSlow }}
 	rl := releaseObjects(t)
@@ -199,11 +206,11 @@ func TestWithTTLJobWait(t *testing.T) {
 	t.Parallel()
 	orig := &kubefake.FailingKubeClient{PrintingKubeClient: kubefake.PrintingKubeClient{Out: io.Discard}}
 	cfg := &action.Configuration{KubeClient: orig}
-	restore := withTTLJobWait(cfg)
+	restore := withTTLJobWait(cfg, nil)
 	wrapped, ok := cfg.KubeClient.(*ttlJobKube)
 	require.True(t, ok)
 	assert.Same(t, orig, wrapped.Interface)
-	again := withTTLJobWait(cfg)
+	again := withTTLJobWait(cfg, nil)
 	assert.Same(t, wrapped, cfg.KubeClient, "wrapped once only")
 	again()
 	assert.Same(t, wrapped, cfg.KubeClient)
@@ -223,4 +230,25 @@ func TestWithTTLJobWait(t *testing.T) {
 
 	restore()
 	assert.Same(t, orig, cfg.KubeClient)
+}
+
+// TestProgressForget: the progress line forgets a Job whose wait ended,
+// and only that Job, and then names what was waited for before it.
+func TestProgressForget(t *testing.T) {
+	t.Parallel()
+	p := &progress{}
+	assert.Empty(t, p.get())
+	p.set("Deployment/app/web", "InProgress")
+	p.set("Job/app/migrate", "InProgress")
+	assert.Equal(t, "Job/app/migrate (InProgress)", p.get())
+	p.forget("Job/app/migrate-2")
+	assert.Equal(t, "Job/app/migrate (InProgress)", p.get())
+	p.forget("Job/app/migrate")
+	assert.Equal(t, "Deployment/app/web (InProgress)", p.get())
+	p.set("Job/app/migrate", "InProgress")
+	p.set("Deployment/app/web", "InProgress")
+	p.forget("Job/app/migrate")
+	assert.Equal(t, "Deployment/app/web (InProgress)", p.get())
+	p.forget("Deployment/app/web")
+	assert.Empty(t, p.get())
 }

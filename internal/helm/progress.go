@@ -5,27 +5,63 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"k8s.io/cli-runtime/pkg/resource"
 )
 
 // progressInterval is how often Apply logs that it is still waiting.
 var progressInterval = 10 * time.Second
 
-// progress remembers the object Helm last said it is waiting for.
+// progress remembers, per object, what Helm last said it waits for.
 type progress struct {
-	mu      sync.Mutex
-	waiting string
+	mu sync.Mutex
+	// waiting maps kind/namespace/name to the object's status and when it
+	// was said.
+	waiting map[string]said
+	seq     int
 }
 
-func (p *progress) set(s string) {
+type said struct {
+	status string
+	seq    int
+}
+
+// set records that Helm waits for the object at addr, in status.
+func (p *progress) set(addr, status string) {
 	p.mu.Lock()
-	p.waiting = s
-	p.mu.Unlock()
+	defer p.mu.Unlock()
+	if p.waiting == nil {
+		p.waiting = map[string]said{}
+	}
+	p.seq++
+	p.waiting[addr] = said{status: status, seq: p.seq}
 }
 
+// forget drops the object at addr, whose wait has ended: when several
+// waits run at once (jobwait.go), the last message may come from one that
+// is over, and the one before it says what is still waited for.
+func (p *progress) forget(addr string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.waiting, addr)
+}
+
+// get returns the object Helm last said it waits for, with its status,
+// or "".
 func (p *progress) get() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.waiting
+	var addr string
+	var last said
+	for a, s := range p.waiting {
+		if s.seq > last.seq {
+			addr, last = a, s
+		}
+	}
+	if addr == "" {
+		return ""
+	}
+	return addr + " (" + last.status + ")"
 }
 
 // helmHandler returns the handler for Helm's own log: it passes records
@@ -64,7 +100,7 @@ func (h *helmHandler) Handle(ctx context.Context, r slog.Record) error {
 		if ns != "" {
 			w = kind + "/" + ns + "/" + name
 		}
-		h.progress.set(w + " (" + status + ")")
+		h.progress.set(w, status)
 	}
 	if !h.next.Enabled(ctx, r.Level) {
 		return nil
@@ -106,4 +142,17 @@ func (s *Stage) reportProgress(ctx context.Context, what string, timeout time.Du
 		close(done)
 		wg.Wait()
 	}
+}
+
+// jobWaited takes a Job whose own wait has ended off the progress line.
+func (s *Stage) jobWaited(j *resource.Info) {
+	kind := "Job"
+	if j.Mapping != nil {
+		kind = j.Mapping.GroupVersionKind.Kind
+	}
+	addr := kind + "/" + j.Name
+	if j.Namespace != "" {
+		addr = kind + "/" + j.Namespace + "/" + j.Name
+	}
+	s.progress.forget(addr)
 }
