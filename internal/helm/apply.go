@@ -16,10 +16,12 @@ import (
 // does not exist yet (or only as uninstalled revisions), creating its
 // namespace if needed. It waits, up to the release's timeout (default
 // DefaultTimeout), for every object to become ready and every Job to
-// complete, logging every few seconds what it still waits for. On failure
-// an upgrade is rolled back to the last deployed revision and a failed
-// install is uninstalled (Helm's atomic deploy). At most max_history
-// revisions (default DefaultMaxHistory) are kept.
+// complete, logging every few seconds what it still waits for; a Job with
+// ttlSecondsAfterFinished is waited for on its own, so that the cluster
+// removing it once it has finished does not hold the wait (jobwait.go).
+// On failure an upgrade is rolled back to the last deployed revision and
+// a failed install is uninstalled (Helm's atomic deploy). At most
+// max_history revisions (default DefaultMaxHistory) are kept.
 //
 // Apply always deploys, even when the diff is empty, as helm upgrade does.
 // The Result is the diff that was applied, computed just before, as Plan
