@@ -168,6 +168,9 @@ func TestAirflowValuesAreSafeToWaitFor(t *testing.T) {
 				require.True(t, ok, name)
 				jobs = append(jobs, job.Name)
 				assert.NotContains(t, job.Annotations, "helm.sh/hook", "Job %s", job.Name)
+				// A finished Job deleted by its TTL while the release still
+				// waits is a wait that cannot end.
+				assert.Nil(t, job.Spec.TTLSecondsAfterFinished, "Job %s is deleted after it finishes", job.Name)
 				for _, c := range job.Spec.Template.Spec.Containers {
 					for _, e := range c.Env {
 						assert.NotEqual(t, "AIRFLOW_VAR_MELTANO_POD_TEMPLATE_FILE", e.Name,
