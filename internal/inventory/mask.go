@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/tierdeploy/tierdeploy/internal/termtext"
 )
@@ -203,33 +202,17 @@ func displayKey(k string) string {
 	return strconv.QuoteToASCII(k)
 }
 
-// displayValue returns a JSON value for a terminal. JSON already escapes
-// the C0 controls inside strings but lets DEL, the C1 controls (U+009B
-// starts an escape sequence on some terminals) and the line and paragraph
-// separators through, and a raw value may hold invalid UTF-8; those are
-// written as \u escapes, which leaves the JSON meaning unchanged.
+// displayValue returns a JSON value for a terminal, on one line: the
+// whitespace between tokens becomes spaces, and what JSON lets through
+// raw inside strings but a terminal obeys (DEL, C1 controls, separators,
+// bidirectional controls, invalid UTF-8) becomes \u escapes, which leave
+// its meaning unchanged (termtext.JSON).
 func displayValue(v json.RawMessage) string {
-	if termtext.Safe(string(v), false) && !bytes.ContainsAny(v, "\u2028\u2029\t") {
-		return string(v)
-	}
-	var b strings.Builder
-	for i := 0; i < len(v); {
-		r, size := utf8.DecodeRune(v[i:])
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			b.WriteString(`\ufffd`)
-		case r == 0x7f, r >= 0x80 && r <= 0x9f, r == 0x2028, r == 0x2029:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		case r == '\t', r == '\n', r == '\r':
-			// Only whitespace between JSON tokens can be raw; one
-			// entry stays on one line.
-			b.WriteByte(' ')
-		case r < 0x20:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.Write(v[i : i+size])
+	flat := bytes.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return ' '
 		}
-		i += size
-	}
-	return b.String()
+		return r
+	}, v)
+	return string(termtext.JSON(flat))
 }

@@ -34,15 +34,26 @@ func Safe(s string, lines bool) bool {
 
 // control reports whether r is a character that must not reach a
 // terminal: C0 controls but tab (and newline when lines is set), DEL, the
-// C1 controls, and the line and paragraph separators.
+// C1 controls, the line and paragraph separators, and the bidirectional
+// embeddings, overrides and isolates.
 func control(r rune, lines bool) bool {
 	switch {
 	case r == '\t', r == '\n' && lines:
 		return false
-	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f, r == 0x2028, r == 0x2029:
+	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f, r == 0x2028, r == 0x2029, bidi(r):
 		return true
 	}
 	return false
+}
+
+// bidi reports whether r is a bidirectional embedding, override or isolate
+// (U+202A to U+202E, U+2066 to U+2069). Rendered text shows what such a
+// character reorders, not the order it is stored in, so a resource name or
+// value holding one can read as another in a terminal or a review comment
+// ("Trojan Source"). The left-to-right and right-to-left marks, which only
+// set the direction of neutral characters, are kept for right-to-left text.
+func bidi(r rune) bool {
+	return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }
 
 // JSON returns JSON text b safe to print to a terminal without changing
@@ -87,9 +98,9 @@ func jsonSafe(b []byte) bool {
 
 // jsonEscaped reports whether JSON must write r as a \u escape for a
 // terminal: the control characters JSON allows raw inside strings, and the
-// separators.
+// separators and the bidirectional controls.
 func jsonEscaped(r rune) bool {
-	return r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0x2028 || r == 0x2029
+	return r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0x2028 || r == 0x2029 || bidi(r)
 }
 
 func clean(s string, lines bool) string {

@@ -29,6 +29,9 @@ func TestEscapeSequencesAreNeutralised(t *testing.T) {
 		"CSI at the end":   {"a\x1b[", "a", "a"},
 		"lone ESC":         {"a\x1b", "a\uFFFD", "a\uFFFD"},
 		"line separator":   {"ok\u2028::error::x\u2029y", "ok\uFFFD::error::x\uFFFDy", "ok\uFFFD::error::x\uFFFDy"},
+		"bidi override":    {"aws_s3_bucket.\u202egolb\u202c", "aws_s3_bucket.\uFFFDgolb\uFFFD", "aws_s3_bucket.\uFFFDgolb\uFFFD"},
+		"bidi isolate":     {"a\u2066b\u2069c\u2067d\u2068", "a\uFFFDb\uFFFDc\uFFFDd\uFFFD", "a\uFFFDb\uFFFDc\uFFFDd\uFFFD"},
+		"direction marks":  {"\u05e9\u200f1\u200e", "\u05e9\u200f1\u200e", "\u05e9\u200f1\u200e"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -49,7 +52,7 @@ func FuzzClean(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		line, block := Line(s), Block(s)
 		for _, out := range []string{line, block} {
-			if strings.ContainsAny(out, "\x1b\r\x07\x00\u009b\u009d\u2028\u2029") {
+			if strings.ContainsAny(out, "\x1b\r\x07\x00\u009b\u009d\u2028\u2029\u202e\u2067") {
 				t.Fatalf("%q -> %q", s, out)
 			}
 		}
@@ -65,11 +68,11 @@ func FuzzClean(f *testing.F) {
 // JSON printed to a terminal keeps its meaning, and no DEL, C1 control,
 // separator or invalid UTF-8 reaches the terminal raw.
 func TestJSONEscapesWhatEncodingJSONLeavesRaw(t *testing.T) {
-	value := "a\u009b2J\u2028::error::x\u2029\x7f\u0085é…"
+	value := "a\u009b2J\u2028::error::x\u2029\x7f\u0085é…\u202egolb\u2066"
 	b, err := json.Marshal(map[string]string{"k\u009b": value})
 	require.NoError(t, err)
 	out := JSON(b)
-	for _, bad := range []string{"\u009b", "\u2028", "\u2029", "\x7f", "\u0085"} {
+	for _, bad := range []string{"\u009b", "\u2028", "\u2029", "\x7f", "\u0085", "\u202e", "\u2066"} {
 		assert.NotContains(t, string(out), bad)
 	}
 	var got map[string]string
