@@ -2,7 +2,6 @@ package policy
 
 import (
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,11 +12,10 @@ import (
 
 	"github.com/tierdeploy/tierdeploy/internal/check"
 	"github.com/tierdeploy/tierdeploy/internal/checkinput"
+	"github.com/tierdeploy/tierdeploy/internal/golden"
 	"github.com/tierdeploy/tierdeploy/internal/plan"
 	"github.com/tierdeploy/tierdeploy/internal/testtools"
 )
-
-var update = flag.Bool("update", false, "rewrite the reference policies' fixtures (policy/*/testdata) from real plans")
 
 // dbPassword is the sensitive variable of the test configurations.
 const dbPassword = "hunter2-rds-master-password"
@@ -253,7 +251,9 @@ func TestReferencePolicyTests(t *testing.T) {
 // checks that it exists.
 func writeFixture(t *testing.T, path string, in checkinput.Input) {
 	t.Helper()
-	if !*update {
+	// -update (internal/golden) also rewrites the reference policies' fixtures
+	// (policy/*/testdata) from real plans.
+	if !golden.Updating() {
 		_, err := os.Stat(path)
 		require.NoError(t, err, "run go test ./internal/policy -update to write it")
 		return
