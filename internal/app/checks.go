@@ -5,6 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -44,6 +46,9 @@ type PolicyTests interface {
 	Text(verbose bool) string
 	// OK reports whether tests ran and none failed or erred.
 	OK() bool
+	// JUnit is the report as a JUnit XML document, every text from the
+	// policies made safe for XML and terminals.
+	JUnit() ([]byte, error)
 }
 
 // hasChecks reports whether a tier of the configuration has policies or
@@ -105,15 +110,18 @@ func (a *invocation) mergedLabels(ctx context.Context, s *session, cfg *config.C
 // runTestPolicies runs the repository's policy tests.
 func runTestPolicies(ctx context.Context, a *invocation) (result, error) {
 	fs := flag.NewFlagSet("test-policies", flag.ContinueOnError)
-	var run string
+	var run, junitFile string
 	var verbose bool
 	var tiers, envs listFlag
 	fs.StringVar(&run, "run", "", "run only the tests whose package and name match the regular `expression`")
 	fs.BoolVar(&verbose, "v", false, "list every test, with what it printed")
 	fs.Var(&tiers, "tier", "only the policies of this `tier` (repeatable)")
 	fs.Var(&envs, "environment", "only the policies of this `environment` (repeatable)")
-	if err := a.parse(fs, "test-policies [--tier T]... [--environment E]... [--run RE] [-v]\n\n"+
+	fs.StringVar(&junitFile, "junit", "", "also write the results as JUnit XML to `file` (relative to the work directory), for CI test reports")
+	if err := a.parse(fs, "test-policies [--tier T]... [--environment E]... [--run RE] [-v] [--junit FILE]\n\n"+
 		"Runs the *_test.rego tests of the tiers' policy directories together, with their testdata, as opa test does.\n"+
+		"--junit writes the results as JUnit XML (one testsuite per Rego package), passing or failing, for GitLab's\n"+
+		"artifacts:reports:junit and GitHub test-report actions.\n"+
 		"Exit codes: 0 every test passed, 1 a test failed or erred (or none ran), 3 a policy or test does not compile"); err != nil {
 		return result{}, err
 	}
@@ -131,6 +139,10 @@ func runTestPolicies(ctx context.Context, a *invocation) (result, error) {
 	if len(dirs) == 0 {
 		return result{}, usagef("test-policies: no tier of %s has policies", cfg.File)
 	}
+	junitPath, err := a.junitPath(cfg, junitFile)
+	if err != nil {
+		return result{}, err
+	}
 	if a.deps.Policies == nil {
 		return result{}, errors.New("this build cannot run policy tests")
 	}
@@ -145,10 +157,63 @@ func runTestPolicies(ctx context.Context, a *invocation) (result, error) {
 	if !strings.HasSuffix(text, "\n") {
 		fmt.Fprintln(a.deps.Stdout)
 	}
+	if junitPath != "" {
+		doc, err := rep.JUnit()
+		if err != nil {
+			return result{}, err
+		}
+		if err := writeReportFile(junitPath, doc); err != nil {
+			return result{}, fmt.Errorf("write the junit report %s: %w", junitPath, err)
+		}
+	}
 	if !rep.OK() {
 		return result{}, errPolicyTests
 	}
 	return result{}, nil
+}
+
+// junitPath returns where test-policies writes its JUnit report: file
+// (the --junit flag) relative to the work directory, or "" for none. As
+// for --report (reportPath), a directory on the way that leads outside the
+// repository or the CI workspace through a symbolic link, which a change
+// can commit, is refused as bad input (repofs.ErrEscape) before any test
+// runs; a path the operator names outside them is theirs.
+func (a *invocation) junitPath(cfg *config.Config, file string) (string, error) {
+	if file == "" {
+		return "", nil
+	}
+	path := file
+	if !filepath.IsAbs(path) {
+		dir, err := a.workDir()
+		if err != nil {
+			return "", err
+		}
+		path = filepath.Join(dir, path)
+	}
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return "", usagef("test-policies: --junit %s is a directory; name a file", file)
+	}
+	ancestor := existingAncestor(filepath.Dir(path))
+	if info, err := os.Stat(ancestor); err == nil && !info.IsDir() {
+		return "", usagef("test-policies: --junit %s: %s is not a directory", file, ancestor)
+	}
+	if err := containedFile(ancestor, cfg.Root, repositoryTop(cfg.Root), ciWorkspace(a.deps.Getenv)); err != nil {
+		return "", fmt.Errorf("junit report %s: %w", path, err)
+	}
+	return path, nil
+}
+
+// ciWorkspace returns the checkout of the CI job, read from the
+// environment alone (test-policies opens no platform session): the
+// GitHub workspace or the GitLab project directory, else "".
+func ciWorkspace(getenv func(string) string) string {
+	switch {
+	case getenv("GITHUB_ACTIONS") == "true":
+		return getenv("GITHUB_WORKSPACE")
+	case getenv("GITLAB_CI") == "true":
+		return getenv("CI_PROJECT_DIR")
+	}
+	return ""
 }
 
 // policyDirs returns the policy directories of the tiers in the

@@ -59,6 +59,10 @@ type fakeTests struct {
 func (r fakeTests) Text(bool) string { return r.text }
 func (r fakeTests) OK() bool         { return r.ok }
 
+func (r fakeTests) JUnit() ([]byte, error) {
+	return []byte("<testsuites tests=\"1\"><!-- " + r.text + " --></testsuites>\n"), nil
+}
+
 // checkedStage is a Terraform stage that tells its plan JSON.
 type checkedStage struct{ fakeStage }
 
