@@ -122,7 +122,8 @@ func runTestPolicies(ctx context.Context, a *invocation) (result, error) {
 		"Runs the *_test.rego tests of the tiers' policy directories together, with their testdata, as opa test does.\n"+
 		"--junit writes the results as JUnit XML (one testsuite per Rego package), passing or failing, for GitLab's\n"+
 		"artifacts:reports:junit and GitHub test-report actions.\n"+
-		"Exit codes: 0 every test passed, 1 a test failed or erred (or none ran), 3 a policy or test does not compile"); err != nil {
+		"Exit codes: 0 every test passed, 1 a test failed or erred (or none ran), 3 a policy or test does not compile,\n"+
+		"or bad input (an unknown tier or environment, a --junit path through a link out of the repository)"); err != nil {
 		return result{}, err
 	}
 	if _, err := regexp.Compile(run); err != nil {

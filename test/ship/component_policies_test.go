@@ -3,6 +3,7 @@ package ship
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"errors"
 	"maps"
 	"os"
@@ -108,7 +109,12 @@ func TestComponentTestPoliciesScript(t *testing.T) {
 	fields := strings.Fields(line)
 	require.Equal(t, "test-policies", fields[3], "the command, after the global flags: %s", line)
 	require.ElementsMatch(t, []string{"tierdeploy", `--chdir="$TIERDEPLOY_WORKING_DIRECTORY"`, `--config="$TIERDEPLOY_CONFIG"`,
-		"test-policies", `--environment="$TIERDEPLOY_ENVIRONMENT"`, `--tier="$TIERDEPLOY_TIERS"`}, fields)
+		"test-policies", `--environment="$TIERDEPLOY_ENVIRONMENT"`, `--tier="$TIERDEPLOY_TIERS"`,
+		`--junit="$CI_PROJECT_DIR/.tierdeploy/policy-tests.xml"`}, fields)
+	// The JUnit file is the merge request's test report, kept when a test
+	// fails too; artifacts are read relative to the project directory.
+	require.Equal(t, map[string]any{"when": "always", "expire_in": "30 days",
+		"reports": map[string]any{"junit": ".tierdeploy/policy-tests.xml"}}, job["artifacts"])
 	require.Equal(t, map[string]any{
 		"TIERDEPLOY_WORKING_DIRECTORY": "$[[ inputs.working-directory ]]",
 		"TIERDEPLOY_CONFIG":            "$[[ inputs.config ]]",
@@ -163,10 +169,14 @@ func TestComponentTestPoliciesScript(t *testing.T) {
 
 	t.Run("reference policies", func(t *testing.T) {
 		ref := map[string]string{"config": "tierdeploy.reference.yaml"}
+		report := filepath.Join(repoRoot, ".tierdeploy", "policy-tests.xml") // ignored by git
+		t.Cleanup(func() { _ = os.Remove(report) })
 		code, stdout, stderr := run(t, repoRoot, ref)
 		require.Equal(t, 0, code, "stdout: %s\nstderr: %s", stdout, stderr)
 		all := count(t, stdout)
 		require.GreaterOrEqual(t, all, 20, "the reference policy set's tests")
+		tests, failures := junitCounts(t, report)
+		require.Equal(t, [2]int{all, 0}, [2]int{tests, failures}, "the JUnit report has every test, passing")
 
 		ref["environment"] = "staging,prod"
 		code, stdout, stderr = run(t, repoRoot, ref)
@@ -259,11 +269,29 @@ tiers:
 			require.Contains(t, stdout, tt.stdout)
 			require.Contains(t, stderr, tt.stderr)
 			require.NoFileExists(t, filepath.Join(dir, "pwned"), "an input ran as shell code")
+			report := filepath.Join(dir, ".tierdeploy", "policy-tests.xml")
 			if tt.code == 3 {
 				require.Equal(t, 1, strings.Count(stderr, "tierdeploy: "), "one clear error: %s", stderr)
+				require.NoFileExists(t, report, "no test ran")
+			} else {
+				_, failures := junitCounts(t, report)
+				require.Equal(t, tt.code, min(failures, 1), "the JUnit report is written whether tests pass or fail")
 			}
 		})
 	}
+}
+
+// junitCounts reads the JUnit report at path: its tests and failures.
+func junitCounts(t *testing.T, path string) (tests, failures int) {
+	t.Helper()
+	doc, err := os.ReadFile(path)
+	require.NoError(t, err, "the JUnit report")
+	var rep struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+	}
+	require.NoError(t, xml.Unmarshal(doc, &rep))
+	return rep.Tests, rep.Failures
 }
 
 // staticTests counts the test_ rules of the *_test.rego files of a
