@@ -220,6 +220,12 @@ for job in policies-test-policies reference-test-policies; do
   run_policies "$job" "$work/$job.log" || { cat "$work/$job.log" >&2; fail "the $job job failed on policy/ (log above)"; }
   grep -qx "$job > $direct" "$work/$job.log" || { cat "$work/$job.log" >&2; fail "the $job job did not print '$direct'"; }
   grep -q "PASS  $job" "$work/$job.log" || { cat "$work/$job.log" >&2; fail "the $job job did not pass"; }
+  # Its JUnit report (artifacts:reports:junit): every test, none failed.
+  junit="$repo/.tierdeploy/policy-tests.xml"
+  n=$(sed -n 's|^PASS: \([0-9]*\)/.*|\1|p' <<<"$direct")
+  grep -q "^<testsuites name=\"tierdeploy test-policies\" tests=\"$n\" failures=\"0\" errors=\"0\"" "$junit" ||
+    fail "the $job job's JUnit report $junit does not list $n passing tests: $(head -c 300 "$junit" 2>&1)"
+  rm "$junit"
 done
 [ "$(grep -h ' > PASS: ' "$work/policies-test-policies.log")" != "$(grep -h ' > PASS: ' "$work/reference-test-policies.log")" ] ||
   fail "the tiers and environment inputs did not narrow the policy tests"
@@ -235,6 +241,10 @@ fi
 for want in 'policy/terraform/s3_test.rego:[0-9]*: terraform.s3_test.test_check_ci_fails: FAIL' 'FAIL  policies-test-policies' 'finished in .* FAIL 1 *$'; do
   grep -q -- "$want" "$work/policies-fail.log" || { cat "$work/policies-fail.log" >&2; fail "the failing policies-test-policies log has no line matching '$want'"; }
 done
+{ grep -q '<testcase classname="terraform.s3_test" name="test_check_ci_fails" file="policy/terraform/s3_test.rego"' "$junit" &&
+  grep -q '<failure ' "$junit"; } ||
+  fail "the failing policies-test-policies job's JUnit report $junit has no failure of test_check_ci_fails"
+rm "$junit"
 cp "$work/s3_test.rego" "$tests_file"
 printf 'package terraform.broken\n\ndeny contains msg if {\n' >"$repo/policy/terraform/broken.rego"
 if run_policies policies-test-policies "$work/policies-broken.log"; then
@@ -242,6 +252,7 @@ if run_policies policies-test-policies "$work/policies-broken.log"; then
   fail "the policies-test-policies job passed with a policy that does not compile"
 fi
 rm "$repo/policy/terraform/broken.rego"
+[ ! -e "$junit" ] || fail "the policies-test-policies job wrote a JUnit report though no test ran (a policy does not compile)"
 for want in 'policy/terraform/broken.rego:4: rego_parse_error' 'FAIL  policies-test-policies' 'finished in .* FAIL 3 *$'; do
   grep -q -- "$want" "$work/policies-broken.log" || { cat "$work/policies-broken.log" >&2; fail "the policies-test-policies log of a broken policy has no line matching '$want'"; }
 done
@@ -256,7 +267,7 @@ fi
   { cat "$work/policies-env.log" >&2; fail "the policies-test-policies job did not refuse the unknown environment with exit code 3"; }
 [ ! -e "$repo/pwned" ] || fail "the environment input ran as shell code in the policies-test-policies job"
 [ -z "$(git -C "$repo" status --porcelain -- policy)" ] || fail "policy/ of the scratch repository is not back as committed"
-say "gitlab-ci-local: the component's test-policies jobs on policy/ (passing, a failed test: exit code 1, a broken policy and an unknown environment: exit code 3)"
+say "gitlab-ci-local: the component's test-policies jobs on policy/ (passing, a failed test: exit code 1, a broken policy and an unknown environment: exit code 3), their JUnit reports"
 
 # The GitLab quick start, its include pointed at the component of this
 # commit (gitlab-ci-local reads a component of the project's own commit from
