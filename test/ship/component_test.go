@@ -132,10 +132,15 @@ func TestComponentJobs(t *testing.T) {
 
 			if name == "test-policies" {
 				// It writes no outputs, no report and no Terraform
-				// report, and downloads no provider.
-				for _, key := range []string{"artifacts", "cache", "resource_group", "allow_failure"} {
+				// report, and downloads no provider: its only artifact
+				// is the JUnit report of the tests
+				// (TestComponentTestPoliciesScript).
+				for _, key := range []string{"cache", "resource_group", "allow_failure"} {
 					require.NotContains(t, j, key, "the test-policies job")
 				}
+				artifacts, _ := j["artifacts"].(map[string]any)
+				require.Equal(t, map[string]any{"junit": ".tierdeploy/policy-tests.xml"}, artifacts["reports"], "the test-policies job's only report")
+				require.NotContains(t, artifacts, "paths", "the test-policies job")
 				return
 			}
 			artifacts, _ := j["artifacts"].(map[string]any)
