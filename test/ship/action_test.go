@@ -63,7 +63,7 @@ func TestActionMetadata(t *testing.T) {
 	require.NotEmpty(t, a.Branding.Color)
 
 	require.ElementsMatch(t, []string{"command", "config", "environment", "tiers", "github-token",
-		"detailed-exitcode", "parallelism", "require-reviewed", "working-directory", "tool-mirror", "offline", "kube-context"}, slices.Collect(maps.Keys(a.Inputs)))
+		"detailed-exitcode", "parallelism", "require-reviewed", "working-directory", "tool-mirror", "offline", "kube-context", "junit"}, slices.Collect(maps.Keys(a.Inputs)))
 	for name, in := range a.Inputs {
 		require.NotEmpty(t, strings.TrimSpace(in.Description), "input %s has no description", name)
 		require.False(t, in.Required, "input %s: every input has a default", name)
@@ -100,6 +100,7 @@ func TestActionArgsReachTheCLI(t *testing.T) {
 		"config": "tierdeploy.yaml", "environment": "staging,prod", "tiers": "infrastructure",
 		"detailed-exitcode": "true", "parallelism": "3", "require-reviewed": "true", "working-directory": "deploy",
 		"tool-mirror": "https://mirror.example/releases", "offline": "true", "kube-context": "platform/agents:meltano-staging",
+		"junit": ".tierdeploy/policy-tests.xml",
 	}
 	commands := cliCommands(t)
 	for _, command := range []string{"plan", "apply", "drift", "detect", "test-policies"} {
@@ -128,6 +129,11 @@ func TestActionArgsReachTheCLI(t *testing.T) {
 					}
 					if command == "apply" {
 						require.Contains(t, args, "--require-reviewed=true")
+					}
+					if command == "test-policies" {
+						require.Contains(t, args, "--junit=.tierdeploy/policy-tests.xml")
+					} else {
+						require.NotContains(t, strings.Join(args, " "), "--junit", "%s takes no --junit", command)
 					}
 					if command != "detect" && command != "test-policies" {
 						require.Contains(t, args, "--parallelism=3")

@@ -431,6 +431,6 @@ func TestGitHubPolicyTestsExample(t *testing.T) {
 	require.NoError(t, yamlUnmarshal(readFile(t, file), &perms))
 	require.Equal(t, map[string]string{"contents": "read"}, perms.Permissions, "the tests write nothing")
 	s := w.Jobs["test-policies"].Steps[w.stepIndex(t, "test-policies", "./")]
-	require.Equal(t, map[string]any{"command": "test-policies"}, s.With)
+	require.Equal(t, map[string]any{"command": "test-policies", "junit": "policy-tests.xml"}, s.With)
 	require.Contains(t, string(readFile(t, "examples/github/README.md")), "[policies.yml](policies.yml)")
 }
