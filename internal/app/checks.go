@@ -11,9 +11,11 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tierdeploy/tierdeploy/internal/check"
 	"github.com/tierdeploy/tierdeploy/internal/config"
 	"github.com/tierdeploy/tierdeploy/internal/deploy"
 	"github.com/tierdeploy/tierdeploy/internal/event"
+	"github.com/tierdeploy/tierdeploy/internal/runner"
 	"github.com/tierdeploy/tierdeploy/internal/tier"
 )
 
@@ -74,9 +76,32 @@ func (a *invocation) checks(ctx context.Context, cfg *config.Config) (deploy.Che
 	}
 	c := a.deps.Policies.Checks(cfg)
 	if err := c.Prepare(ctx); err != nil {
+		a.annotatePolicies(err, cfg)
 		return nil, err
 	}
 	return c, nil
+}
+
+// locatedError is an error about places in the repository's files (a
+// policy that does not parse or compile).
+type locatedError interface {
+	error
+	Locations() []check.Location
+}
+
+// annotatePolicies turns the problems of policies that do not compile into
+// annotations on their files, so they show on the change's diff, as
+// configuration problems do.
+func (a *invocation) annotatePolicies(err error, cfg *config.Config) {
+	var located locatedError
+	if a.sess == nil || !a.sess.ci() || a.sess.runner == nil || !errors.As(err, &located) {
+		return
+	}
+	for _, l := range located.Locations() {
+		file := a.sess.outputPath(filepath.Join(cfg.Root, filepath.FromSlash(l.File)), a.deps.Getenv)
+		_ = a.sess.runner.Annotate(runner.Annotation{File: filepath.ToSlash(file), Line: l.Line, Col: l.Column,
+			Title: "tierdeploy policy", Message: l.Message})
+	}
 }
 
 // labelReader reads the labels of the change merged as a commit.

@@ -40,6 +40,16 @@ type Error struct {
 	Problems []Problem
 }
 
+// Locations returns the problems as places in the repository's files, for
+// annotations on the change's diff.
+func (e *Error) Locations() []check.Location {
+	out := make([]check.Location, len(e.Problems))
+	for i, p := range e.Problems {
+		out[i] = check.Location{File: p.File, Line: p.Line, Column: p.Column, Message: p.Message}
+	}
+	return out
+}
+
 func (e *Error) Error() string {
 	if len(e.Problems) == 1 {
 		return "policy " + e.Problems[0].String()

@@ -168,6 +168,14 @@ func TestSyntaxErrorNamesFileAndLine(t *testing.T) {
 	assert.Equal(t, "policy/terraform/bad.rego", pe.Problems[0].File)
 	assert.Equal(t, 4, pe.Problems[0].Line)
 	assert.Regexp(t, `^policy policy/terraform/bad.rego:4:\d+: rego_parse_error: `, err.Error())
+	// The command line annotates the places on the change's diff.
+	var located interface{ Locations() []check.Location }
+	require.ErrorAs(t, err, &located)
+	locs := located.Locations()
+	require.NotEmpty(t, locs)
+	assert.Equal(t, "policy/terraform/bad.rego", locs[0].File)
+	assert.Equal(t, 4, locs[0].Line)
+	assert.Contains(t, locs[0].Message, "rego_parse_error")
 }
 
 func TestCompileErrors(t *testing.T) {
