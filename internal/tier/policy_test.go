@@ -26,7 +26,11 @@ tiers:
       - name: cost
         command: [checks/cost.sh, "{plan_json}"]
       - name: trivy
-        command: [trivy, config]
+        command: [trivy, config, --severity=HIGH]
+      - name: budget
+        command: [sh, checks/budget.sh, "{plan_json}"]
+      - name: tags
+        command: [python3, tags.py, ../outside.py, "echo checks/x.sh"]
   - name: project
     needs: [infrastructure]
     helm:
@@ -44,6 +48,8 @@ var policyRepo = fstest.MapFS{
 	"policy/prod/rds.rego":      {},
 	"policy/helm/images.rego":   {},
 	"checks/cost.sh":            {},
+	"checks/budget.sh":          {},
+	"tags.py":                   {},
 }
 
 func TestPolicyChangesSelectTheirTier(t *testing.T) {
@@ -75,6 +81,20 @@ func TestPolicyChangesSelectTheirTier(t *testing.T) {
 			"infrastructure/staging": {"checks/cost.sh"}, "infrastructure/prod": {"checks/cost.sh"},
 			"project/staging": {inv}, "project/prod": {inv},
 		}},
+		// Scripts given to an interpreter are the tier's too.
+		{"checks/budget.sh", map[string][]string{
+			"infrastructure/staging": {"checks/budget.sh"}, "infrastructure/prod": {"checks/budget.sh"},
+			"project/staging": {inv}, "project/prod": {inv},
+		}},
+		{"tags.py", map[string][]string{
+			"infrastructure/staging": {"tags.py"}, "infrastructure/prod": {"tags.py"},
+			"project/staging": {inv}, "project/prod": {inv},
+		}},
+		// Words, shell text and paths outside the repository are not.
+		{"config", map[string][]string{}},
+		{"sh", map[string][]string{}},
+		{"checks/x.sh", map[string][]string{}},
+		{"outside.py", map[string][]string{}},
 		// Only the policy tests read these: nothing is planned again.
 		{"policy/terraform/s3_test.rego", map[string][]string{}},
 		{"policy/terraform/testdata/public_bucket.json", map[string][]string{}},

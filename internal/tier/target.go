@@ -46,6 +46,13 @@ func newTarget(cfg *config.Config, t *config.Tier, env string, loc locator) (tar
 		if len(c.Command) > 0 && strings.Contains(c.Command[0], "/") {
 			tg.files[path.Clean(c.Command[0])] = true
 		}
+		// A script of the repository given to an interpreter
+		// ([sh, checks/cost.sh], [python3, budget.py]).
+		for _, arg := range c.Command[min(1, len(c.Command)):] {
+			if scriptArg(arg) {
+				tg.files[path.Clean(arg)] = true
+			}
+		}
 	}
 	for _, r := range t.Helm {
 		if r.IsLocalChart() {
@@ -92,4 +99,21 @@ func under(p, dir string) bool {
 		return true
 	}
 	return strings.HasPrefix(p, dir) && (len(p) == len(dir) || p[len(dir)] == '/')
+}
+
+// scriptArg reports whether a checker's argument reads as a file of the
+// repository: a relative path inside it, with a directory or an
+// extension, that is no flag, placeholder or shell text. A word such as
+// "config" (trivy config) is not taken for a file, so a file of that name
+// selects nothing; a path that names no file never matches a change.
+func scriptArg(arg string) bool {
+	switch {
+	case arg == "", strings.HasPrefix(arg, "-"), strings.HasPrefix(arg, "/"),
+		strings.ContainsAny(arg, "{}$=\\ \t\n\"'`;|&<>*?"):
+		return false
+	case !strings.Contains(arg, "/") && !strings.Contains(strings.TrimPrefix(arg, "."), "."):
+		return false
+	}
+	c := path.Clean(arg)
+	return c != "." && c != ".." && !strings.HasPrefix(c, "../")
 }
