@@ -25,7 +25,9 @@ import (
 // policy.Error does.
 type locatedPolicyError struct{ locs []check.Location }
 
-func (e locatedPolicyError) Error() string               { return fmt.Sprintf("policies have %d problems", len(e.locs)) }
+func (e locatedPolicyError) Error() string {
+	return fmt.Sprintf("policies have %d problems", len(e.locs))
+}
 func (e locatedPolicyError) Unwrap() error               { return check.ErrInvalidPolicy }
 func (e locatedPolicyError) Locations() []check.Location { return e.locs }
 
