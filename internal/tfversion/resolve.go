@@ -1,6 +1,7 @@
 package tfversion
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -193,6 +194,12 @@ func requiredVersion(fsys fs.FS, dir string, product Product) (Request, bool, er
 			return Request{}, false, err
 		}
 		if !ok {
+			continue
+		}
+		// Only a file that names the setting can hold it: a root module of
+		// thousands of resources is not parsed for a line it lacks (a
+		// syntax error there is OpenTofu's or Terraform's to report).
+		if !bytes.Contains(data, []byte("required_version")) {
 			continue
 		}
 		cs, err := ParseRequiredVersion(name, data)

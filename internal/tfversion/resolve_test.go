@@ -8,6 +8,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -221,7 +222,7 @@ func TestResolveErrors(t *testing.T) {
 			want: `terraform/envs/prod/versions.tf:2: required_version "one point ten" is not a version or a version constraint (such as 1.10.7 or ~> 1.10.0)`,
 		},
 		"broken HCL": {
-			fsys: fstest.MapFS{stage + "/main.tf": file("terraform {\n")},
+			fsys: fstest.MapFS{stage + "/main.tf": file("terraform {\n  required_version = \"~> 1.10.0\"\n")},
 			in:   Input{Dir: stage},
 			want: "terraform/envs/prod/main.tf:1: Unclosed configuration block",
 		},
@@ -326,4 +327,25 @@ func TestDefaultProduct(t *testing.T) {
 	require.Equal(t, OpenTofu, DefaultProduct(found("tofu", "terraform")))
 	require.Equal(t, Terraform, DefaultProduct(found("terraform")))
 	require.Equal(t, OpenTofu, DefaultProduct(found()))
+}
+
+// TestFilesWithoutTheSettingAreNotParsed: a root module's files that do not
+// name required_version are not parsed (a module of thousands of resources
+// costs nothing to resolve), so a syntax error there is left to OpenTofu or
+// Terraform, and the binary on PATH is chosen.
+func TestFilesWithoutTheSettingAreNotParsed(t *testing.T) {
+	fsys := fstest.MapFS{
+		stage + "/main.tf":     file("resource \"terraform_data\" \"x\" {\n"),
+		stage + "/outputs.tf":  file("output \"a\" { value = 1 }\n"),
+		stage + "/versions.tf": file("terraform {\n  required_version = \">= 1.9\"\n}\n"),
+	}
+	r, err := Resolve(fsys, Input{Dir: stage})
+	require.NoError(t, err)
+	assert.Equal(t, FromRequiredVersion, r.Source.Origin)
+	assert.Equal(t, stage+"/versions.tf", r.Source.File)
+
+	delete(fsys, stage+"/versions.tf")
+	r, err = Resolve(fsys, Input{Dir: stage})
+	require.NoError(t, err)
+	assert.Equal(t, FromPath, r.Source.Origin)
 }
