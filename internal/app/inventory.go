@@ -152,7 +152,7 @@ func (a *invocation) inventoryGet(ctx context.Context, st InventoryStore, env st
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintf(a.deps.Stdout, "%s\n", terminalJSON(bytes.TrimSuffix(b, []byte("\n"))))
+		_, err = fmt.Fprintf(a.deps.Stdout, "%s\n", termtext.JSON(bytes.TrimSuffix(b, []byte("\n"))))
 		return err
 	}
 	fmt.Fprintf(a.deps.Stdout, "# inventory of %s, version %d (commit %s)\n", env, v.Number, termtext.Line(orNone(doc.Commit)))
@@ -286,7 +286,7 @@ func (a *invocation) printChange(c inventory.Change, what string, ro inventory.R
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintf(a.deps.Stdout, "%s\n", terminalJSON(b))
+		_, err = fmt.Fprintf(a.deps.Stdout, "%s\n", termtext.JSON(b))
 		return err
 	}
 	if c.Empty() {

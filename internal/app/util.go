@@ -53,10 +53,6 @@ func writeJSON(w io.Writer, v any) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "%s\n", terminalJSON(b))
+	_, err = fmt.Fprintf(w, "%s\n", termtext.JSON(b))
 	return err
 }
-
-// terminalJSON returns JSON that is safe to print to a terminal without
-// changing what it means (termtext.JSON).
-func terminalJSON(b []byte) []byte { return termtext.JSON(b) }

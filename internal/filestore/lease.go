@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"time"
@@ -172,14 +171,7 @@ func (s *Store) claimed(c *inventory.Claim, what string) (string, error) {
 
 // readLock reads a lock file, up to one byte more than a lease may take,
 // so that a huge file costs no memory and is not a lease.
-func readLock(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, inventory.MaxLeaseSize+1))
-}
+func readLock(path string) ([]byte, error) { return readAtMost(path, inventory.MaxLeaseSize) }
 
 // fileLock is the lock file of a claim.
 type fileLock struct{ path string }

@@ -350,11 +350,15 @@ func syncDir(dir string) error {
 // readDocument reads a document or apply record, at most one byte past
 // inventory.MaxDocumentSize, which the parsers then refuse: a file grown
 // by hand or by another program is never held in memory whole.
-func readDocument(path string) ([]byte, error) {
+func readDocument(path string) ([]byte, error) { return readAtMost(path, inventory.MaxDocumentSize) }
+
+// readAtMost reads path up to one byte more than limit, so that a file over
+// the limit is told from one at it without being read whole.
+func readAtMost(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, inventory.MaxDocumentSize+1))
+	return io.ReadAll(io.LimitReader(f, limit+1))
 }
